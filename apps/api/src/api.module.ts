@@ -1,0 +1,24 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { CoreModule, type MendConfig } from '@mend/core';
+import { ENTITIES } from '@mend/platform';
+import type { Logger } from 'pino';
+
+import { HealthController } from './health/health.controller.js';
+
+export interface ApiModuleOptions {
+  readonly config: MendConfig;
+  readonly logger: Logger;
+  /** Tests mount extra controllers (e.g. to probe validation and body parsing). */
+  readonly extraControllers?: readonly Type[];
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [CoreModule.forRoot({ config: options.config, logger: options.logger, entities: ENTITIES, applicationName: 'mend-api' })],
+      controllers: [HealthController, ...(options.extraControllers ?? [])],
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+
+import { RequestMethod, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { PinoLoggerService, runWithContext, type MendConfig } from '@mend/core';
+import type { Logger } from 'pino';
+
+import { ApiModule } from './api.module.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { createValidationPipe } from './http/validation.js';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface ApiApplicationOptions {
+  readonly extraControllers?: readonly Type[];
+}
+
+/** Builds the HTTP application (not listening yet): used by main, the demo and tests. */
+export async function createApiApplication(
+  config: MendConfig,
+  logger: Logger,
+  options: ApiApplicationOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    // One correlation id per request: a caller's own X-Request-Id when it is safe, else a new one.
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forRoot({ config, logger, extraControllers: options.extraControllers }),
+    adapter,
+    { logger: new PinoLoggerService(logger.child({ component: 'nest' })), bufferLogs: false, abortOnError: false },
+  );
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    runWithContext({ correlationId: String(request.id) }, () => done());
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', String(request.id));
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    if (request.url.startsWith('/api/v1') && !reply.hasHeader('cache-control')) {
+      void reply.header('cache-control', 'no-store');
+    }
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    logger.info(
+      { req: request, res: reply, correlationId: String(request.id), responseTimeMs: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+    done();
+  });
+
+  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter(logger));
+  app.enableShutdownHooks();
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  return app;
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Mend API')
+    .setDescription(
+      'Case management for counselors who help people rebuild trust after a betrayal. ' +
+        'Every error is application/problem+json with a stable `code` and a `correlationId` (also sent as X-Request-Id).',
+    )
+    .setVersion('1')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}

@@ -1,0 +1,6 @@
+/**
+ * Plain types shared by the server and the web app. Imports nothing
+ * framework-specific.
+ */
+export type { ProblemDocument, FieldProblem } from './problem.js';
+export * from './health.js';

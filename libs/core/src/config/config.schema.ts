@@ -1,0 +1,62 @@
+/**
+ * Every environment variable Mend reads, with its default and meaning.
+ * `.env.example` must list each of these (a unit test checks it).
+ */
+export interface VariableSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Printed in `.env.example`; `undefined` means "no default". */
+  readonly defaultValue?: string;
+  /** Never printed, not even in error messages. */
+  readonly isSecret?: boolean;
+}
+
+export const CONFIG_VARIABLES = [
+  { name: 'NODE_ENV', description: 'development, test or production', defaultValue: 'development' },
+  { name: 'HOST', description: 'Interface the API listens on', defaultValue: '127.0.0.1' },
+  { name: 'PORT', description: 'Port the API listens on', defaultValue: '3000' },
+  { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug or trace', defaultValue: 'info' },
+  {
+    name: 'DATABASE_URL',
+    description: 'Runtime role (NOSUPERUSER NOBYPASSRLS, owns nothing): used by the API and the worker',
+    isSecret: true,
+  },
+  {
+    name: 'DATABASE_OWNER_URL',
+    description: 'Owner role: runs migrations and owns the schema and the SECURITY DEFINER functions',
+    isSecret: true,
+  },
+  {
+    name: 'DATABASE_ADMIN_URL',
+    description: 'A role that may create roles and databases: setup (db:setup) and tests only',
+    isSecret: true,
+  },
+  { name: 'DATABASE_POOL_SIZE', description: 'Connections per process in the runtime pool', defaultValue: '10' },
+  { name: 'REDIS_URL', description: 'Redis for queues and shared counters', isSecret: true },
+  {
+    name: 'QUEUE_BACKEND',
+    description: 'redis (production) or postgres (the embedded demo only: BullMQ on PostgreSQL)',
+    defaultValue: 'redis',
+  },
+  { name: 'QUEUE_PREFIX', description: 'Key prefix of every queue (tests use a unique one per run)', defaultValue: 'mend' },
+  {
+    name: 'MASTER_KEY',
+    description: 'Base64 of 32 random bytes: wraps the data keys of envelope encryption (openssl rand -base64 32)',
+    isSecret: true,
+  },
+  { name: 'MASTER_KEY_ID', description: 'Name of MASTER_KEY, stored beside every wrapped data key', defaultValue: 'k1' },
+  { name: 'OUTBOX_POLL_MS', description: 'How often an idle outbox relay looks for new rows (ms)', defaultValue: '250' },
+  { name: 'OUTBOX_BATCH_SIZE', description: 'Outbox rows a relay claims at once', defaultValue: '200' },
+  {
+    name: 'SHUTDOWN_GRACE_MS',
+    description: 'How long SIGTERM waits for active requests and jobs before exiting (ms)',
+    defaultValue: '25000',
+  },
+  {
+    name: 'MEND_DEMO',
+    description: 'Set by `npm run demo` for the embedded demo; refused when NODE_ENV=production',
+    defaultValue: 'false',
+  },
+] as const satisfies readonly VariableSpec[];
+
+export type VariableName = (typeof CONFIG_VARIABLES)[number]['name'];

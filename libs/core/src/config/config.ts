@@ -1,0 +1,171 @@
+import { CONFIG_VARIABLES, type VariableName } from './config.schema.js';
+
+export type NodeEnvironment = 'development' | 'test' | 'production';
+export type QueueBackend = 'redis' | 'postgres';
+
+export interface MendConfig {
+  readonly nodeEnv: NodeEnvironment;
+  readonly isProduction: boolean;
+  readonly isDemo: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly database: {
+    readonly url: string;
+    readonly ownerUrl?: string;
+    readonly adminUrl?: string;
+    readonly poolSize: number;
+  };
+  readonly redis: { readonly url: string };
+  readonly queue: { readonly backend: QueueBackend; readonly prefix: string };
+  readonly masterKey?: { readonly id: string; readonly key: Buffer };
+  readonly outbox: { readonly pollMs: number; readonly batchSize: number };
+  readonly shutdownGraceMs: number;
+}
+
+/** What a process needs; anything not needed may be absent. */
+export interface ConfigNeeds {
+  readonly database?: boolean;
+  readonly ownerDatabase?: boolean;
+  readonly adminDatabase?: boolean;
+  readonly redis?: boolean;
+  readonly masterKey?: boolean;
+}
+
+/** Raised with every problem at once; `problems` never contains a secret value. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): MendConfig {
+  const problems: string[] = [];
+  const defaults = new Map<string, string | undefined>(
+    CONFIG_VARIABLES.map((v) => [v.name, 'defaultValue' in v ? v.defaultValue : undefined]),
+  );
+  const read = (name: VariableName): string | undefined => {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') return value.trim();
+    return defaults.get(name);
+  };
+  const oneOf = <T extends string>(name: VariableName, allowed: readonly T[]): T => {
+    const value = read(name) ?? '';
+    if (!(allowed as readonly string[]).includes(value)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return allowed[0];
+    }
+    return value as T;
+  };
+  const integer = (name: VariableName, min: number, max: number): number => {
+    const raw = read(name) ?? '';
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return min;
+    }
+    return value;
+  };
+  const postgresUrl = (name: VariableName, isRequired: boolean): string | undefined => {
+    const value = read(name);
+    if (value === undefined) {
+      if (isRequired) problems.push(`${name} is required`);
+      return undefined;
+    }
+    if (!/^postgres(ql)?:\/\//.test(value) || !isParsableUrl(value)) {
+      problems.push(`${name} must be a postgres:// URL`);
+    }
+    return value;
+  };
+
+  const nodeEnv = oneOf<NodeEnvironment>('NODE_ENV', ['development', 'test', 'production']);
+  const isDemo = oneOf('MEND_DEMO', ['true', 'false']) === 'true';
+  if (isDemo && nodeEnv === 'production') {
+    problems.push('MEND_DEMO=true cannot run with NODE_ENV=production (the demo skips MFA)');
+  }
+  const host = read('HOST') ?? '127.0.0.1';
+  const port = integer('PORT', 1, 65535);
+  const logLevel = read('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const databaseUrl = postgresUrl('DATABASE_URL', needs.database === true);
+  const ownerUrl = postgresUrl('DATABASE_OWNER_URL', needs.ownerDatabase === true);
+  const adminUrl = postgresUrl('DATABASE_ADMIN_URL', needs.adminDatabase === true);
+  const poolSize = integer('DATABASE_POOL_SIZE', 1, 200);
+
+  const redisUrl = read('REDIS_URL');
+  const queueBackend = oneOf<QueueBackend>('QUEUE_BACKEND', ['redis', 'postgres']);
+  if (queueBackend === 'postgres' && !isDemo) {
+    problems.push('QUEUE_BACKEND=postgres is only for the embedded demo (MEND_DEMO=true)');
+  }
+  if (needs.redis === true && queueBackend === 'redis') {
+    if (redisUrl === undefined) problems.push('REDIS_URL is required');
+    else if (!/^rediss?:\/\//.test(redisUrl) || !isParsableUrl(redisUrl)) {
+      problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+    }
+  }
+  const queuePrefix = read('QUEUE_PREFIX') ?? 'mend';
+  if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
+    problems.push('QUEUE_PREFIX must be 1 to 40 letters, digits, "-" or "_"');
+  }
+
+  let masterKey: MendConfig['masterKey'];
+  const masterKeyText = read('MASTER_KEY');
+  const masterKeyId = read('MASTER_KEY_ID') ?? 'k1';
+  if (!/^[a-zA-Z0-9_-]{1,32}$/.test(masterKeyId)) {
+    problems.push('MASTER_KEY_ID must be 1 to 32 letters, digits, "-" or "_"');
+  }
+  if (masterKeyText === undefined) {
+    if (needs.masterKey === true) problems.push('MASTER_KEY is required (openssl rand -base64 32)');
+  } else {
+    const key = Buffer.from(masterKeyText, 'base64');
+    if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(masterKeyText)) {
+      problems.push('MASTER_KEY must be the base64 of exactly 32 bytes');
+    } else {
+      masterKey = { id: masterKeyId, key };
+    }
+  }
+
+  const pollMs = integer('OUTBOX_POLL_MS', 10, 60_000);
+  const batchSize = integer('OUTBOX_BATCH_SIZE', 1, 5_000);
+  const shutdownGraceMs = integer('SHUTDOWN_GRACE_MS', 0, 600_000);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv,
+    isProduction: nodeEnv === 'production',
+    isDemo,
+    host,
+    port,
+    logLevel,
+    database: { url: databaseUrl ?? '', ownerUrl, adminUrl, poolSize },
+    redis: { url: redisUrl ?? '' },
+    queue: { backend: queueBackend, prefix: queuePrefix },
+    masterKey,
+    outbox: { pollMs, batchSize },
+    shutdownGraceMs,
+  };
+}
+
+function isParsableUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** For logs: a URL with its password replaced. */
+export function maskUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '***';
+  }
+}

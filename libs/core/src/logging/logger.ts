@@ -1,0 +1,61 @@
+import type { LoggerService } from '@nestjs/common';
+import { pino, type Logger } from 'pino';
+
+import { currentContext } from '../context/request-context.js';
+
+/**
+ * JSON lines with the correlation, clinic, user and job ids of the work in
+ * progress. Request bodies, headers and query strings are never logged; paths
+ * are logged without their query string.
+ */
+export function createLogger(level: string, name: string): Logger {
+  return pino({
+    name,
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: ['req.headers', 'req.body', 'res.headers', 'password', '*.password', 'token', '*.token', 'authorization'],
+      remove: true,
+    },
+    serializers: {
+      req: (req: { method?: string; url?: string; id?: string }) => ({
+        method: req.method,
+        path: typeof req.url === 'string' ? req.url.split('?')[0] : undefined,
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+    mixin: () => {
+      const context = currentContext();
+      if (context === undefined) return {};
+      return {
+        ...(context.correlationId !== undefined && { correlationId: context.correlationId }),
+        ...(context.clinicId !== undefined && { clinicId: context.clinicId }),
+        ...(context.userId !== undefined && { userId: context.userId }),
+        ...(context.jobId !== undefined && { jobId: context.jobId }),
+      };
+    },
+  });
+}
+
+/** Nest's logger on top of pino. */
+export class PinoLoggerService implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Every queue and job name, in one place. The worker refuses to start when a job
+ * declared here has no handler or two, or a handler names a job not declared here.
+ */
+export const QUEUE_NAMES = ['system'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobDefinition {
+  readonly queue: QueueName;
+  /** What the job does, for operators (the queue dashboard, logs). */
+  readonly description: string;
+}
+
+export const JOB_DEFINITIONS = {
+  'system.probe': {
+    queue: 'system',
+    description: 'Records its own delivery: measures the outbox-to-job pipeline (health, benchmarks, fault tests)',
+  },
+} as const satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof JOB_DEFINITIONS;
+
+/** Ids and small scalars only, and always the clinic (reliability.md ISO-6). */
+export type JobPayload = { readonly clinicId: string } & Readonly<Record<string, string | number | boolean | null>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_PAYLOAD_KEYS = 16;
+const MAX_STRING_LENGTH = 100;
+
+export function isJobName(value: string): value is JobName {
+  return Object.prototype.hasOwnProperty.call(JOB_DEFINITIONS, value);
+}
+
+/** Refuses payloads that could carry documents or clinical text. */
+export function assertJobPayload(payload: unknown): asserts payload is JobPayload {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new TypeError('A job payload is a flat object');
+  }
+  const entries = Object.entries(payload);
+  if (entries.length > MAX_PAYLOAD_KEYS) throw new TypeError(`A job payload has at most ${MAX_PAYLOAD_KEYS} fields`);
+  for (const [key, value] of entries) {
+    const isScalar =
+      value === null ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && value.length <= MAX_STRING_LENGTH);
+    if (!isScalar) throw new TypeError(`Job payload field "${key}" must be an id or a small scalar`);
+  }
+  const clinicId = (payload as Record<string, unknown>).clinicId;
+  if (typeof clinicId !== 'string' || !UUID.test(clinicId)) {
+    throw new TypeError('A job payload carries its clinicId (uuid)');
+  }
+}
