@@ -17,7 +17,8 @@ function findEsmPackages(root) {
       if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
       const scoped = entry.name.startsWith('@');
       const packages = scoped
-        ? fs.readdirSync(path.join(dir, entry.name), { withFileTypes: true })
+        ? fs
+            .readdirSync(path.join(dir, entry.name), { withFileTypes: true })
             .filter((e) => e.isDirectory())
             .map((e) => `${entry.name}/${e.name}`)
         : [entry.name];
@@ -37,7 +38,7 @@ function findEsmPackages(root) {
   return [...found];
 }
 
-const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const esmPackages = findEsmPackages(path.join(__dirname, 'node_modules'));
 const swcOptions = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
 delete swcOptions.$schema;
@@ -48,7 +49,7 @@ const common = {
   transform: {
     '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', { ...swcOptions, swcrc: false }],
   },
-  transformIgnorePatterns: [`node_modules/(?!(?:.*/)?(?:${esmPackages.map(escape).join('|')})/)`],
+  transformIgnorePatterns: [`node_modules/(?!(?:.*/)?(?:${esmPackages.map(escapeRegExp).join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
     '^@mend/migrations$': '<rootDir>/migrations/index.ts',
@@ -63,7 +64,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/apps/*/src/**/*.spec.ts',
+        '<rootDir>/libs/*/src/**/*.spec.ts',
+        '<rootDir>/tools/**/*.spec.ts',
+      ],
     },
     {
       ...common,

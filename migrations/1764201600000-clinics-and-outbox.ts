@@ -40,7 +40,7 @@ export class ClinicsAndOutbox1764201600000 implements MigrationInterface {
         seq bigint generated always as identity,
         queue text not null check (queue ~ '^[a-z][a-z0-9-]{0,39}$'),
         job_name text not null check (job_name ~ '^[a-z][a-z0-9.-]{0,79}$'),
-        payload jsonb not null default '{}'::jsonb,
+        payload jsonb not null,
         created_at timestamptz not null default now(),
         available_at timestamptz not null default now(),
         claimed_until timestamptz,

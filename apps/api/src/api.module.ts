@@ -1,7 +1,8 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { Logger } from 'pino';
+
 import { CoreModule, type MendConfig } from '@mend/core';
 import { ENTITIES } from '@mend/platform';
-import type { Logger } from 'pino';
 
 import { HealthController } from './health/health.controller.js';
 
@@ -17,7 +18,14 @@ export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot({ config: options.config, logger: options.logger, entities: ENTITIES, applicationName: 'mend-api' })],
+      imports: [
+        CoreModule.forRoot({
+          config: options.config,
+          logger: options.logger,
+          entities: ENTITIES,
+          applicationName: 'mend-api',
+        }),
+      ],
       controllers: [HealthController, ...(options.extraControllers ?? [])],
     };
   }

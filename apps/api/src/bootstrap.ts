@@ -4,8 +4,9 @@ import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { PinoLoggerService, runWithContext, type MendConfig } from '@mend/core';
 import type { Logger } from 'pino';
+
+import { PinoLoggerService, runWithContext, type MendConfig } from '@mend/core';
 
 import { ApiModule } from './api.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -37,10 +38,17 @@ export async function createApiApplication(
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forRoot({ config, logger, extraControllers: options.extraControllers }),
     adapter,
-    { logger: new PinoLoggerService(logger.child({ component: 'nest' })), bufferLogs: false, abortOnError: false },
+    { logger: new PinoLoggerService(logger.child({ component: 'nest' })), bufferLogs: false, abortOnError: false, bodyParser: false },
   );
 
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: any other body is refused with 415 rather than parsed into a surprise.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
   fastify.addHook('onRequest', (request, _reply, done) => {
     runWithContext({ correlationId: String(request.id) }, () => done());
   });
@@ -67,7 +75,10 @@ export async function createApiApplication(
   app.enableShutdownHooks();
 
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+  });
   return app;
 }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EntitySchema, MixedList } from 'typeorm';
 
 import type { MendConfig } from './config/config.js';
-import { createDataSource } from './database/data-source.factory.js';
+import { createDataSource, type EntityClass } from './database/data-source.factory.js';
 import { Database } from './database/database.js';
 import { UnitOfWork } from './database/unit-of-work.js';
 import { HealthService } from './health/health.service.js';
@@ -15,7 +15,7 @@ export const MEND_LOGGER = Symbol('MEND_LOGGER');
 export interface CoreModuleOptions {
   readonly config: MendConfig;
   readonly logger: Logger;
-  readonly entities: MixedList<Function | string | EntitySchema>;
+  readonly entities: MixedList<EntityClass | string | EntitySchema>;
   readonly applicationName: string;
 }
 

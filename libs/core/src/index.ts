@@ -6,6 +6,8 @@ export * from './core.module.js';
 export * from './crypto/envelope.js';
 export * from './database/data-source.factory.js';
 export * from './database/database.js';
+export * from './database/database-setup.js';
+export * from './database/migrator.js';
 export * from './database/snake-naming.strategy.js';
 export * from './database/unit-of-work.js';
 export * from './errors/problem.js';
@@ -17,6 +19,7 @@ export * from './outbox/probe-receipt.entity.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './queue/job-definitions.js';
+export * from './queue/job-handler.decorator.js';
 export * from './queue/queue-connection.js';
 
 import { Clinic } from './clinic/clinic.entity.js';

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthService } from '@mend/core';
 import type { FastifyReply } from 'fastify';
+
+import { HealthService } from '@mend/core';
 
 import { HealthReportResponse } from './health.response.js';
 
@@ -14,10 +15,13 @@ export class HealthController {
   @ApiOperation({
     summary: 'Health of the process and its dependencies',
     description:
-      'PostgreSQL, Redis (or the demo queue backend), each queue\'s depth and the age of its oldest waiting job, and the outbox backlog. 503 names the failing parts.',
+      "PostgreSQL, Redis (or the demo queue backend), each queue's depth and the age of its oldest waiting job, and the outbox backlog. 503 names the failing parts.",
   })
   @ApiOkResponse({ type: HealthReportResponse, description: 'Every dependency answers' })
-  @ApiServiceUnavailableResponse({ type: HealthReportResponse, description: 'A dependency is down; `failing` names it' })
+  @ApiServiceUnavailableResponse({
+    type: HealthReportResponse,
+    description: 'A dependency is down; `failing` names it',
+  })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReportResponse> {
     const report = await this.health.check();
     void reply.status(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store');

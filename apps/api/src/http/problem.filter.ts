@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+
 import {
   CORE_ERROR_STATUS,
   CoreErrorCode,
@@ -12,8 +15,6 @@ import {
   type ProblemDocument,
   problemTitle,
 } from '@mend/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
 
 interface Classified {
   readonly status: number;
@@ -22,8 +23,22 @@ interface Classified {
   readonly errors?: readonly FieldProblem[];
 }
 
+// Classified codes are plain strings (domain libraries add their own), so the enum
+// member is compared as a string.
+const INTERNAL_ERROR_CODE: string = CoreErrorCode.Internal;
+
 /** PostgreSQL and socket failures that mean "the database is down", not "the request is bad". */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 /**
  * The one place errors become responses: `application/problem+json` with a
@@ -42,7 +57,7 @@ export class ProblemFilter implements ExceptionFilter {
 
     const classified = classify(exception);
     let errorId: string | undefined;
-    if (classified.status >= 500 && classified.code === CoreErrorCode.Internal) {
+    if (classified.status >= 500 && classified.code === INTERNAL_ERROR_CODE) {
       errorId = randomUUID();
       this.logger.error({ errorId, err: exception }, 'Unhandled error');
     } else if (classified.status >= 500) {
@@ -73,7 +88,8 @@ export function classify(exception: unknown): Classified {
   if (exception instanceof DomainError) {
     return { status: exception.status, code: exception.code, detail: exception.detail, errors: exception.errors };
   }
-  const fastify = asFastifyError(exception);
+  // Nest wraps Fastify's own 4xx errors (body parsing, media type) in an HttpException.
+  const fastify = asFastifyError(exception instanceof HttpException ? (exception.cause ?? exception) : exception);
   if (fastify !== undefined) return fastify;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -81,15 +97,31 @@ export function classify(exception: unknown): Classified {
       return { status, code: CoreErrorCode.RouteNotFound, detail: 'No such route' };
     }
     const code = codeForStatus(status);
-    return { status, code, detail: status >= 500 ? 'The server could not complete the request' : safeHttpMessage(exception, status) };
+    return {
+      status,
+      code,
+      detail: status >= 500 ? 'The server could not complete the request' : safeHttpMessage(exception, status),
+    };
   }
-  const dbCode = (exception as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ??
+  const dbCode =
+    (exception as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ??
     (exception as { code?: unknown })?.code;
   if (typeof dbCode === 'string' && (UNAVAILABLE_CODES.has(dbCode) || dbCode.startsWith('08'))) {
-    return { status: 503, code: CoreErrorCode.DependencyUnavailable, detail: 'A dependency is unavailable; try again shortly' };
+    return {
+      status: 503,
+      code: CoreErrorCode.DependencyUnavailable,
+      detail: 'A dependency is unavailable; try again shortly',
+    };
   }
-  if (exception instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(exception.message)) {
-    return { status: 503, code: CoreErrorCode.DependencyUnavailable, detail: 'A dependency is unavailable; try again shortly' };
+  if (
+    exception instanceof Error &&
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(exception.message)
+  ) {
+    return {
+      status: 503,
+      code: CoreErrorCode.DependencyUnavailable,
+      detail: 'A dependency is unavailable; try again shortly',
+    };
   }
   return { status: 500, code: CoreErrorCode.Internal, detail: 'The server could not complete the request' };
 }
@@ -113,22 +145,29 @@ function asFastifyError(exception: unknown): Classified | undefined {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: CoreErrorCode.MalformedJson, detail: 'The body is not valid JSON' };
     default: {
-      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const status =
+        typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 400;
       return { status, code: codeForStatus(status), detail: problemTitle(status) };
     }
   }
 }
 
 function codeForStatus(status: number): string {
-  const known = (Object.entries(CORE_ERROR_STATUS) as [CoreErrorCode, number][]).find(([code, value]) =>
-    value === status && code !== CoreErrorCode.RouteNotFound && code !== CoreErrorCode.MalformedJson,
+  const known = (Object.entries(CORE_ERROR_STATUS) as [CoreErrorCode, number][]).find(
+    ([code, value]) => value === status && code !== CoreErrorCode.RouteNotFound && code !== CoreErrorCode.MalformedJson,
   );
   return known?.[0] ?? (status >= 500 ? CoreErrorCode.Internal : CoreErrorCode.ValidationFailed);
 }
 
 function safeHttpMessage(exception: HttpException, status: number): string {
   const response = exception.getResponse();
-  if (typeof response === 'object' && response !== null && typeof (response as { message?: unknown }).message === 'string') {
+  if (
+    typeof response === 'object' &&
+    response !== null &&
+    typeof (response as { message?: unknown }).message === 'string'
+  ) {
     return (response as { message: string }).message;
   }
   return problemTitle(status);

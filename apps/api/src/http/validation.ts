@@ -1,11 +1,17 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+
 import { CoreError, CoreErrorCode, type FieldProblem } from '@mend/core';
 
 /** Flattens class-validator's tree into one entry per field and rule. */
 export function toFieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const error of errors) {
-    const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+    const field =
+      parent === ''
+        ? error.property
+        : /^\d+$/.test(error.property)
+          ? `${parent}[${error.property}]`
+          : `${parent}.${error.property}`;
     for (const [rule, message] of Object.entries(error.constraints ?? {})) {
       // class-validator's messages quote the rule, never the submitted value.
       problems.push({ field, rule, message });

@@ -38,14 +38,26 @@ export const CONFIG_VARIABLES = [
     description: 'redis (production) or postgres (the embedded demo only: BullMQ on PostgreSQL)',
     defaultValue: 'redis',
   },
-  { name: 'QUEUE_PREFIX', description: 'Key prefix of every queue (tests use a unique one per run)', defaultValue: 'mend' },
+  {
+    name: 'QUEUE_PREFIX',
+    description: 'Key prefix of every queue (tests use a unique one per run)',
+    defaultValue: 'mend',
+  },
   {
     name: 'MASTER_KEY',
     description: 'Base64 of 32 random bytes: wraps the data keys of envelope encryption (openssl rand -base64 32)',
     isSecret: true,
   },
-  { name: 'MASTER_KEY_ID', description: 'Name of MASTER_KEY, stored beside every wrapped data key', defaultValue: 'k1' },
-  { name: 'OUTBOX_POLL_MS', description: 'How often an idle outbox relay looks for new rows (ms)', defaultValue: '250' },
+  {
+    name: 'MASTER_KEY_ID',
+    description: 'Name of MASTER_KEY, stored beside every wrapped data key',
+    defaultValue: 'k1',
+  },
+  {
+    name: 'OUTBOX_POLL_MS',
+    description: 'How often an idle outbox relay looks for new rows (ms)',
+    defaultValue: '250',
+  },
   { name: 'OUTBOX_BATCH_SIZE', description: 'Outbox rows a relay claims at once', defaultValue: '200' },
   {
     name: 'SHUTDOWN_GRACE_MS',

@@ -43,7 +43,10 @@ describe('EnvelopeEncryption', () => {
     const rotated = new EnvelopeEncryption({ id: 'k2', key: randomBytes(32) }, [master]);
     const rewrapped = rotated.rewrapDataKey('clinic-a', dataKey.wrapped);
     expect(rewrapped.split('.')[1]).toBe('k2');
-    const onlyNew = new EnvelopeEncryption({ id: 'k2', key: (rotated as unknown as { current: { key: Buffer } }).current.key });
+    const onlyNew = new EnvelopeEncryption({
+      id: 'k2',
+      key: (rotated as unknown as { current: { key: Buffer } }).current.key,
+    });
     expect(onlyNew.decrypt(onlyNew.unwrapDataKey('clinic-a', rewrapped), sealed, 'ctx')).toBe('synthetic');
   });
 });

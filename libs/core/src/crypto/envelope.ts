@@ -30,7 +30,9 @@ function seal(key: Buffer, keyId: string, plaintext: Buffer, aad: string): strin
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [VERSION, keyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+  return [VERSION, keyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join(
+    '.',
+  );
 }
 
 function open(keys: ReadonlyMap<string, Buffer>, sealed: string, aad: string): Buffer {

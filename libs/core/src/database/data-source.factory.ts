@@ -1,12 +1,12 @@
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
-import type { MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { MigrationInterface, EntitySchema, MixedList } from 'typeorm';
 
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export interface DataSourceSettings {
   readonly url: string;
-  readonly entities: MixedList<Function | string | EntitySchema>;
-  readonly migrations?: MixedList<Function | string>;
+  readonly entities: MixedList<EntityClass | string | EntitySchema>;
+  readonly migrations?: MixedList<Migration | string>;
   readonly poolSize?: number;
   readonly applicationName?: string;
   /** Called with a connection-level error (never thrown): the pool replaces the client. */
@@ -39,11 +39,19 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
  * Initialises the data source and attaches an `'error'` listener to its pool:
  * without one, a PostgreSQL restart crashes the process (STACK.md, faults).
  */
-export async function initializeDataSource(dataSource: DataSource, onPoolError: (error: Error) => void): Promise<DataSource> {
+export async function initializeDataSource(
+  dataSource: DataSource,
+  onPoolError: (error: Error) => void,
+): Promise<DataSource> {
   await dataSource.initialize();
-  const driver = dataSource.driver as unknown as { master?: { on(event: 'error', listener: (error: Error) => void): void } };
+  const driver = dataSource.driver as unknown as {
+    master?: { on(event: 'error', listener: (error: Error) => void): void };
+  };
   driver.master?.on('error', onPoolError);
   return dataSource;
 }
 
 export type Migration = new () => MigrationInterface;
+
+/** An entity class: TypeORM only reads its decorator metadata and constructs it without arguments. */
+export type EntityClass = abstract new (...args: never[]) => object;

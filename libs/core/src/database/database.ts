@@ -42,7 +42,10 @@ export class Database {
     for (let attempt = 1; !this.isClosing; attempt += 1) {
       try {
         await initializeDataSource(this.dataSource, (error) =>
-          this.logger.warn({ code: (error as { code?: string }).code }, 'PostgreSQL connection lost; the pool will reconnect'),
+          this.logger.warn(
+            { code: (error as { code?: string }).code },
+            'PostgreSQL connection lost; the pool will reconnect',
+          ),
         );
         this.isReady = true;
         if (attempt > 1) this.logger.info('PostgreSQL reachable again');
@@ -51,7 +54,7 @@ export class Database {
         const delay = Math.min(500 * 2 ** (attempt - 1), 5_000);
         const reason = describeConnectionError(error);
         if (attempt >= maxAttempts) {
-          throw new Error(`PostgreSQL unreachable after ${attempt} attempts (${reason})`);
+          throw new Error(`PostgreSQL unreachable after ${attempt} attempts (${reason})`, { cause: error });
         }
         this.logger.warn(`PostgreSQL unreachable (${reason}); retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));

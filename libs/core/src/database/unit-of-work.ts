@@ -86,17 +86,29 @@ export class UnitOfWork {
   /** `source` is a {@link Database} (503 until PostgreSQL is reached) or, in tests, any data source holder. */
   constructor(private readonly source: { connected(): DataSource }) {}
 
-  async run<T>(clinicId: string, work: (tx: TenantTransaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
+  async run<T>(
+    clinicId: string,
+    work: (tx: TenantTransaction) => Promise<T>,
+    options: UnitOfWorkOptions = {},
+  ): Promise<T> {
     if (!UUID.test(clinicId)) throw new Error('A unit of work needs a clinic id (uuid)');
-    return this.inTransaction(options, async (runner) => {
-      await runner.query("select set_config('app.clinic_id', $1, true)", [clinicId]);
-      return new TenantTransaction(issuedByUnitOfWork, runner.manager, clinicId);
-    }, work);
+    return this.inTransaction(
+      options,
+      async (runner) => {
+        await runner.query("select set_config('app.clinic_id', $1, true)", [clinicId]);
+        return new TenantTransaction(issuedByUnitOfWork, runner.manager, clinicId);
+      },
+      work,
+    );
   }
 
   /** A transaction with no clinic: for SECURITY DEFINER lookups and clinic-less tables. */
   async runWithoutClinic<T>(work: (tx: SystemTransaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
-    return this.inTransaction(options, (runner) => Promise.resolve(new SystemTransaction(issuedByUnitOfWork, runner.manager)), work);
+    return this.inTransaction(
+      options,
+      (runner) => Promise.resolve(new SystemTransaction(issuedByUnitOfWork, runner.manager)),
+      work,
+    );
   }
 
   private async inTransaction<Tx extends SystemTransaction, T>(

@@ -65,7 +65,9 @@ export class HealthService {
       this.database.connected();
       const rows = await withTimeout(
         this.unitOfWork.runWithoutClinic((tx) =>
-          tx.query<{ pending: string; oldest_created_at: Date | null }>('select pending, oldest_created_at from outbox_backlog()'),
+          tx.query<{ pending: string; oldest_created_at: Date | null }>(
+            'select pending, oldest_created_at from outbox_backlog()',
+          ),
         ),
       );
       const oldest = rows[0]?.oldest_created_at;
@@ -73,7 +75,9 @@ export class HealthService {
         { status: 'up', latencyMs: Math.round(performance.now() - started) },
         {
           pending: Number(rows[0]?.pending ?? 0),
-          oldestPendingAgeSeconds: oldest ? Math.max(0, Math.round((now.getTime() - new Date(oldest).getTime()) / 1000)) : null,
+          oldestPendingAgeSeconds: oldest
+            ? Math.max(0, Math.round((now.getTime() - new Date(oldest).getTime()) / 1000))
+            : null,
         },
       ];
     } catch (error) {
@@ -87,7 +91,12 @@ export class HealthService {
     const started = performance.now();
     try {
       const client = this.queues.redisClient();
-      if (client.status !== 'ready') throw Object.assign(new Error('not ready'), { code: `redis ${client.status}` });
+      if (client.status !== 'ready') {
+        // A client created by this very check is still connecting: give it the check's time budget.
+        await withTimeout(new Promise<void>((resolve) => client.once('ready', () => resolve()))).catch(() => {
+          throw Object.assign(new Error('not ready'), { code: `redis ${client.status}` });
+        });
+      }
       await withTimeout(client.ping());
       return { status: 'up', backend, latencyMs: Math.round(performance.now() - started) };
     } catch (error) {
@@ -100,7 +109,10 @@ export class HealthService {
       QUEUE_NAMES.map(async (name) => {
         const queue = this.queues.queue(name);
         const [counts, oldest] = await withTimeout(
-          Promise.all([queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed'), queue.getJobs(['wait', 'prioritized'], 0, 0, true)]),
+          Promise.all([
+            queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed'),
+            queue.getJobs(['wait', 'prioritized'], 0, 0, true),
+          ]),
         );
         const oldestTimestamp = oldest[0]?.timestamp;
         return {

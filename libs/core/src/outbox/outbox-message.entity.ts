@@ -23,7 +23,7 @@ export class OutboxMessage {
   jobName: string;
 
   /** Ids only, never documents or clinical text. */
-  @Column('jsonb', { default: () => "'{}'::jsonb" })
+  @Column('jsonb')
   payload: Record<string, unknown>;
 
   @CreateDateColumn({ type: 'timestamptz' })

@@ -60,40 +60,50 @@ export class OutboxRelay {
 
     let published = 0;
     for (const [clinicId, ids] of idsByClinic) {
-      published += await this.unitOfWork.run(clinicId, async (tx) => {
-        const rows = await tx.query<PublishableRow>(
+      // Read, publish, then mark in a second transaction: no transaction stays open
+      // across the queue round trip. On the embedded demo database every other
+      // connection (the queue backend's own included) waits while one holds a
+      // transaction, so publishing inside it deadlocks; on Redis it keeps
+      // connections short. A crash between publish and mark republishes the same
+      // job ids once the lease ends, and they collapse into the existing jobs.
+      const rows = await this.unitOfWork.run(clinicId, (tx) =>
+        tx.query<PublishableRow>(
           `select id, queue, job_name, payload, created_at from outbox
             where id = any($1::uuid[]) and published_at is null
             order by seq`,
           [ids],
+        ),
+      );
+      const byQueue = new Map<QueueName, PublishableRow[]>();
+      for (const row of rows) {
+        if (!isJobName(row.job_name) || JOB_DEFINITIONS[row.job_name].queue !== row.queue) {
+          // A row naming an unknown job stays unpublished and visible in /health.
+          this.options.onError?.(new Error(`Outbox row ${row.id} names an unknown job`));
+          continue;
+        }
+        const list = byQueue.get(row.queue) ?? [];
+        list.push(row);
+        byQueue.set(row.queue, list);
+      }
+      const publishedIds: string[] = [];
+      for (const [queueName, queueRows] of byQueue) {
+        await this.options.queue(queueName).addBulk(
+          queueRows.map((row) => ({
+            name: row.job_name,
+            data: { ...row.payload, outboxId: row.id, enqueuedAt: new Date(row.created_at).toISOString() },
+            opts: { jobId: row.id },
+          })),
         );
-        const byQueue = new Map<QueueName, PublishableRow[]>();
-        for (const row of rows) {
-          if (!isJobName(row.job_name) || JOB_DEFINITIONS[row.job_name].queue !== row.queue) {
-            // A row naming an unknown job stays unpublished and visible in /health.
-            this.options.onError?.(new Error(`Outbox row ${row.id} names an unknown job`));
-            continue;
-          }
-          const list = byQueue.get(row.queue as QueueName) ?? [];
-          list.push(row);
-          byQueue.set(row.queue as QueueName, list);
-        }
-        const publishedIds: string[] = [];
-        for (const [queueName, queueRows] of byQueue) {
-          await this.options.queue(queueName).addBulk(
-            queueRows.map((row) => ({
-              name: row.job_name,
-              data: { ...row.payload, outboxId: row.id, enqueuedAt: new Date(row.created_at).toISOString() },
-              opts: { jobId: row.id },
-            })),
-          );
-          publishedIds.push(...queueRows.map((row) => row.id));
-        }
-        if (publishedIds.length > 0) {
-          await tx.query('update outbox set published_at = now() where id = any($1::uuid[])', [publishedIds]);
-        }
-        return publishedIds.length;
-      });
+        publishedIds.push(...queueRows.map((row) => row.id));
+      }
+      if (publishedIds.length > 0) {
+        await this.unitOfWork.run(clinicId, (tx) =>
+          tx.query('update outbox set published_at = now() where id = any($1::uuid[]) and published_at is null', [
+            publishedIds,
+          ]),
+        );
+      }
+      published += publishedIds.length;
     }
     return published;
   }

@@ -23,7 +23,13 @@ export async function enqueueJob(
     `insert into outbox (clinic_id, queue, job_name, payload, available_at)
      values ($1, $2, $3, $4, coalesce($5::timestamptz, now()))
      returning id`,
-    [tx.clinicId, JOB_DEFINITIONS[jobName].queue, jobName, JSON.stringify(fullPayload), options.availableAt?.toISOString() ?? null],
+    [
+      tx.clinicId,
+      JOB_DEFINITIONS[jobName].queue,
+      jobName,
+      JSON.stringify(fullPayload),
+      options.availableAt?.toISOString() ?? null,
+    ],
   );
   return rows[0].id;
 }

@@ -20,7 +20,9 @@ describe('job definitions', () => {
   });
 
   it('accepts ids and small scalars with the clinic', () => {
-    expect(() => assertJobPayload({ clinicId, assignmentId: clinicId, attempt: 2, isUrgent: true, note: null })).not.toThrow();
+    expect(() =>
+      assertJobPayload({ clinicId, assignmentId: clinicId, attempt: 2, isUrgent: true, note: null }),
+    ).not.toThrow();
   });
 
   it.each([

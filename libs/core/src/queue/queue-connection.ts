@@ -39,9 +39,18 @@ export class QueueConnection {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (queue === undefined) {
-      queue = this.config.queue.backend === 'redis'
-        ? new Queue(name, { connection: this.redisClient(), prefix: this.config.queue.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })
-        : new Queue(name, { connection: postgresQueueConnection(this.config), defaultJobOptions: DEFAULT_JOB_OPTIONS } as never, postgresBackendFactory() as never);
+      queue =
+        this.config.queue.backend === 'redis'
+          ? new Queue(name, {
+              connection: this.redisClient(),
+              prefix: this.config.queue.prefix,
+              defaultJobOptions: DEFAULT_JOB_OPTIONS,
+            })
+          : new Queue(
+              name,
+              { connection: postgresQueueConnection(this.config), defaultJobOptions: DEFAULT_JOB_OPTIONS } as never,
+              postgresBackendFactory() as never,
+            );
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
@@ -56,13 +65,19 @@ export class QueueConnection {
       autorun: false,
       ...options,
     };
-    const worker = this.config.queue.backend === 'redis'
-      ? new Worker(name, processor, {
-          ...shared,
-          connection: createRedisClient(this.config.redis.url),
-          prefix: this.config.queue.prefix,
-        })
-      : new Worker(name, processor, { ...shared, connection: postgresQueueConnection(this.config), drainDelay: 1 } as never, postgresBackendFactory() as never);
+    const worker =
+      this.config.queue.backend === 'redis'
+        ? new Worker(name, processor, {
+            ...shared,
+            connection: createRedisClient(this.config.redis.url),
+            prefix: this.config.queue.prefix,
+          })
+        : new Worker(
+            name,
+            processor,
+            { ...shared, connection: postgresQueueConnection(this.config), drainDelay: 1 } as never,
+            postgresBackendFactory() as never,
+          );
     this.workers.push(worker);
     return worker;
   }

@@ -1,0 +1,92 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+
+import { createDataSource, type EntityClass, type Migration } from './data-source.factory.js';
+
+export interface MigrationRun {
+  readonly applied: readonly string[];
+}
+
+function ownerDataSource(
+  ownerUrl: string,
+  migrations: readonly Migration[],
+  entities: readonly EntityClass[] = [],
+): DataSource {
+  return createDataSource({
+    url: ownerUrl,
+    entities: [...entities],
+    migrations: [...migrations],
+    poolSize: 1,
+    applicationName: 'mend-migrate',
+  });
+}
+
+/** Applies every pending migration, each in its own transaction, as the owner role. */
+export async function runMigrations(
+  ownerUrl: string,
+  migrations: readonly Migration[],
+  logger?: Logger,
+): Promise<MigrationRun> {
+  const dataSource = await ownerDataSource(ownerUrl, migrations).initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    for (const migration of applied) logger?.info({ migration: migration.name }, 'migration applied');
+    return { applied: applied.map((migration) => migration.name) };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Reverts the most recent migration (its `down`). */
+export async function revertLastMigration(
+  ownerUrl: string,
+  migrations: readonly Migration[],
+): Promise<string | undefined> {
+  const dataSource = await ownerDataSource(ownerUrl, migrations).initialize();
+  try {
+    const before = await dataSource.query<{ name: string }[]>(
+      'select name from schema_migrations order by id desc limit 1',
+    );
+    if (before.length === 0) return undefined;
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    return before[0].name;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * Objects that only the migrations model (TypeORM cannot), excluded from the
+ * drift check by name: composite foreign keys with clinic_id (typeorm#11682),
+ * partial indexes and check constraints. Policies, functions and triggers are
+ * invisible to TypeORM's schema builder and need no entry.
+ */
+export const MIGRATION_ONLY_OBJECTS: readonly string[] = [
+  'outbox_pending_idx',
+  'clinics_name_check',
+  'outbox_queue_check',
+  'outbox_job_name_check',
+  'outbox_clinic_id_fkey',
+  'probe_receipts_clinic_id_fkey',
+  'probe_receipts_clinic_id_outbox_id_fkey',
+];
+
+/**
+ * What TypeORM would change to make the migrated schema match the entities.
+ * Empty means no drift.
+ */
+export async function detectDrift(
+  ownerUrl: string,
+  entities: readonly EntityClass[],
+  excluded: readonly string[] = MIGRATION_ONLY_OBJECTS,
+): Promise<string[]> {
+  const dataSource = await ownerDataSource(ownerUrl, [], entities).initialize();
+  try {
+    const sql = await dataSource.driver.createSchemaBuilder().log();
+    return sql.upQueries
+      .map((query) => query.query)
+      .filter((query) => !excluded.some((name) => query.includes(`"${name}"`)));
+  } finally {
+    await dataSource.destroy();
+  }
+}
