@@ -10,6 +10,7 @@ import { PinoLoggerService, runWithContext, type MendConfig } from '@mend/core';
 
 import { ApiModule } from './api.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { FieldProblemResponse, ProblemResponse } from './http/problem.response.js';
 import { createValidationPipe } from './http/validation.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -27,7 +28,8 @@ export async function createApiApplication(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // A hop count is valid at run time (proxy-addr) though Fastify's types omit it.
+    trustProxy: config.trustProxy as boolean | string[],
     // One correlation id per request: a caller's own X-Request-Id when it is safe, else a new one.
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const header = request.headers['x-request-id'];
@@ -72,7 +74,6 @@ export async function createApiApplication(
   app.setGlobalPrefix('api/v1', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(logger));
-  app.enableShutdownHooks();
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
@@ -91,5 +92,5 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .setVersion('1')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse, FieldProblemResponse] });
 }

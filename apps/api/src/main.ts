@@ -7,5 +7,31 @@ import { createApiApplication } from './bootstrap.js';
 const config = loadConfigOrExit({ database: true, redis: true });
 const logger = createLogger(config.logLevel, 'mend-api');
 const app = await createApiApplication(config, logger);
+
+let isStopping = false;
+/** Stops taking requests, lets those in flight finish within SHUTDOWN_GRACE_MS, closes connections, exits 0. */
+function shutdown(signal: NodeJS.Signals): void {
+  if (isStopping) process.exit(1);
+  isStopping = true;
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'API stopping');
+  const deadline = setTimeout(() => {
+    logger.warn('Requests still open after the grace period; exiting');
+    process.exit(1);
+  }, config.shutdownGraceMs);
+  deadline.unref();
+  app.close().then(
+    () => {
+      logger.info('API stopped');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'API did not close cleanly');
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
 await app.listen({ host: config.host, port: config.port });
 logger.info({ host: config.host, port: config.port }, 'API listening');

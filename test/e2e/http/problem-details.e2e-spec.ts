@@ -166,3 +166,28 @@ describe('errors as application/problem+json', () => {
     expect(Object.keys(document.paths)).toContain('/health');
   });
 });
+
+describe('OpenAPI document', () => {
+  it('documents the problem+json error body on every operation of the real application', async () => {
+    const app = await createApiApplication(testConfig(), createLogger('silent', 'test'));
+    try {
+      await app.init();
+      const response = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/api/docs-json' });
+      const document = response.json<{
+        paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+        components: { schemas: Record<string, unknown> };
+      }>();
+      expect(document.components.schemas.ProblemResponse).toBeDefined();
+      const undocumented: string[] = [];
+      for (const [path, operations] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          const problem = operation.responses.default?.content?.['application/problem+json']?.schema?.$ref;
+          if (problem !== '#/components/schemas/ProblemResponse') undocumented.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+      expect(undocumented).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -4,9 +4,11 @@ import type { FastifyReply } from 'fastify';
 
 import { HealthService } from '@mend/core';
 
+import { ApiProblemResponses } from '../http/problem.response.js';
 import { HealthReportResponse } from './health.response.js';
 
 @ApiTags('health')
+@ApiProblemResponses()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}

@@ -15,6 +15,12 @@ export const CONFIG_VARIABLES = [
   { name: 'NODE_ENV', description: 'development, test or production', defaultValue: 'development' },
   { name: 'HOST', description: 'Interface the API listens on', defaultValue: '127.0.0.1' },
   { name: 'PORT', description: 'Port the API listens on', defaultValue: '3000' },
+  {
+    name: 'TRUST_PROXY',
+    description:
+      'Proxies whose X-Forwarded-For is believed: false, a number of hops, or comma-separated addresses/CIDRs of the load balancers',
+    defaultValue: 'false',
+  },
   { name: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug or trace', defaultValue: 'info' },
   {
     name: 'DATABASE_URL',

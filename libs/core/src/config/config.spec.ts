@@ -264,6 +264,18 @@ describe('loadConfig', () => {
   });
 });
 
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy by default, a hop count, or listed proxies', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+
+  it('refuses "true", which would let any client choose its own address', () => {
+    expect(problemsOf({ TRUST_PROXY: 'true' }).message).toMatch(/TRUST_PROXY/);
+  });
+});
+
 describe('maskUrl', () => {
   it('replaces the password and keeps the user, host, port and database', () => {
     expect(maskUrl('postgres://mend_app:Synthetic-Passw0rd@db.internal:5432/mend')).toBe(

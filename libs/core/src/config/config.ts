@@ -10,6 +10,8 @@ export interface MendConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
+  /** Fastify's trustProxy: false, a hop count, or the proxies' addresses. */
+  readonly trustProxy: false | number | string[];
   readonly database: {
     readonly url: string;
     readonly ownerUrl?: string;
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
   const host = read('HOST') ?? '127.0.0.1';
   const port = integer('PORT', 1, 65535);
   const logLevel = read('LOG_LEVEL') ?? 'info';
+  const trustProxy = parseTrustProxy(read('TRUST_PROXY') ?? 'false', problems);
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const databaseUrl = postgresUrl('DATABASE_URL', needs.database === true);
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     host,
     port,
     logLevel,
+    trustProxy,
     database: { url: databaseUrl ?? '', ownerUrl, adminUrl, poolSize },
     redis: { url: redisUrl ?? '' },
     queue: { backend: queueBackend, prefix: queuePrefix },
@@ -148,6 +152,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     outbox: { pollMs, batchSize },
     shutdownGraceMs,
   };
+}
+
+function parseTrustProxy(value: string, problems: string[]): MendConfig['trustProxy'] {
+  if (value === 'false') return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry))) return entries;
+  problems.push('TRUST_PROXY must be false, a number of hops, or comma-separated addresses/CIDRs (never "true")');
+  return false;
 }
 
 function isParsableUrl(value: string): boolean {
