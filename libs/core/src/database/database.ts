@@ -12,6 +12,7 @@ import { initializeDataSource } from './data-source.factory.js';
 export class Database {
   private isReady = false;
   private isClosing = false;
+  private wakeUp: (() => void) | undefined;
   private readonly ready: Promise<void>;
 
   constructor(
@@ -35,6 +36,9 @@ export class Database {
 
   async close(): Promise<void> {
     this.isClosing = true;
+    this.wakeUp?.();
+    // A connection attempt still under way would otherwise open a pool after we closed.
+    await this.ready.catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -57,7 +61,13 @@ export class Database {
           throw new Error(`PostgreSQL unreachable after ${attempt} attempts (${reason})`, { cause: error });
         }
         this.logger.warn(`PostgreSQL unreachable (${reason}); retrying in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
   }
