@@ -75,6 +75,17 @@ export class TenantTransaction extends SystemTransaction {
 
 export interface UnitOfWorkOptions {
   readonly isolation?: 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+  /**
+   * The signed-in user, set as the transaction-local `app.user_id`: policies on
+   * global tables (a user's own row, their MFA secrets) key on it.
+   */
+  readonly userId?: string;
+}
+
+async function setUser(runner: QueryRunner, userId: string | undefined): Promise<void> {
+  if (userId === undefined) return;
+  if (!UUID.test(userId)) throw new Error('A unit of work needs a user id (uuid)');
+  await runner.query("select set_config('app.user_id', $1, true)", [userId]);
 }
 
 /**
@@ -96,6 +107,7 @@ export class UnitOfWork {
       options,
       async (runner) => {
         await runner.query("select set_config('app.clinic_id', $1, true)", [clinicId]);
+        await setUser(runner, options.userId);
         return new TenantTransaction(issuedByUnitOfWork, runner.manager, clinicId);
       },
       work,
@@ -106,7 +118,10 @@ export class UnitOfWork {
   async runWithoutClinic<T>(work: (tx: SystemTransaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     return this.inTransaction(
       options,
-      (runner) => Promise.resolve(new SystemTransaction(issuedByUnitOfWork, runner.manager)),
+      async (runner) => {
+        await setUser(runner, options.userId);
+        return new SystemTransaction(issuedByUnitOfWork, runner.manager);
+      },
       work,
     );
   }
