@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 import type { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
 
-import { createDataSource, enqueueJob, type JobPayload, UnitOfWork } from '@mend/core';
+import { createDataSource, enqueueJob, type JobPayload, QueueConnection, UnitOfWork } from '@mend/core';
 import { ENTITIES } from '@mend/platform';
 import { seededFaker, testConfig, testEnvironment, testSeed, waitForQueuesToDrain } from '@mend/testing';
 
@@ -18,6 +18,8 @@ const COMMITTED_ROWS = 3_000;
 const CLINICS = 6;
 const KILLS = 5;
 const LEASE_SECONDS = 2;
+/** Each batch waits this long between BullMQ accepting it and the relay's commit (see relay.child.ts). */
+const DELAY_AFTER_ADD_MS = 15;
 
 /**
  * reliability.md JOB-4: the relay SIGKILLed mid-batch publishes every committed
@@ -31,6 +33,7 @@ describe('outbox relay killed mid-batch', () => {
   let database: OwnDatabase;
   let dataSource: DataSource;
   let unitOfWork: UnitOfWork;
+  let queues: QueueConnection;
   let queue: Queue<JobPayload>;
   let queuePrefix: string;
   let relay: TypeScriptChild | undefined;
@@ -41,7 +44,8 @@ describe('outbox relay killed mid-batch', () => {
     dataSource = await createDataSource({ url: database.runtimeUrl, entities: ENTITIES, poolSize: 4 }).initialize();
     unitOfWork = new UnitOfWork({ connected: () => dataSource });
     queuePrefix = `${testEnvironment().queuePrefix}-relay`;
-    queue = new Queue('system', { connection: { url: testEnvironment().redisUrl }, prefix: queuePrefix });
+    queues = new QueueConnection(testConfig({ DATABASE_URL: database.runtimeUrl, QUEUE_PREFIX: queuePrefix }));
+    queue = queues.queue('system');
   }, 60_000);
 
   afterAll(async () => {
@@ -51,7 +55,7 @@ describe('outbox relay killed mid-batch', () => {
       await worker.close();
     }
     await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
+    await queues?.close();
     await dataSource?.destroy();
     await database?.drop();
   }, 60_000);
@@ -64,6 +68,7 @@ describe('outbox relay killed mid-batch', () => {
       OUTBOX_BATCH_SIZE: '50',
       OUTBOX_POLL_MS: '20',
       RELAY_LEASE_SECONDS: String(LEASE_SECONDS),
+      RELAY_DELAY_AFTER_ADD_MS: String(DELAY_AFTER_ADD_MS),
     });
     await child.waitForLine(/^relay ready$/, 60_000);
     return child;
@@ -102,6 +107,13 @@ describe('outbox relay killed mid-batch', () => {
   };
 
   it('publishes every committed row exactly once and nothing rolled back, across SIGKILLs', async () => {
+    console.log(`relay kill test: seed ${seed} (replay with MEND_TEST_SEED=${seed})`);
+    const phases: string[] = [];
+    let phaseStarted = Date.now();
+    const phase = (name: string): void => {
+      phases.push(`${name} ${((Date.now() - phaseStarted) / 1000).toFixed(1)} s`);
+      phaseStarted = Date.now();
+    };
     const clinicIds: string[] = [];
     for (let index = 0; index < CLINICS; index += 1) {
       const clinicId = randomUUID();
@@ -147,6 +159,7 @@ describe('outbox relay killed mid-batch', () => {
     // Two thirds are waiting when the relay first starts (a backlog to be killed in
     // the middle of); the rest are written while it is being killed and restarted.
     await write(Math.round(COMMITTED_ROWS * (2 / 3)));
+    phase('write backlog');
     const lateWriter = write(COMMITTED_ROWS - committed.size);
 
     const kills: { afterMs: number; publishedBefore: number }[] = [];
@@ -160,6 +173,7 @@ describe('outbox relay killed mid-batch', () => {
       kills.push({ afterMs, publishedBefore: counts.total - counts.unpublished });
     }
     await lateWriter;
+    phase('kills');
 
     // The last relay finishes the work, including rows whose claim died with a killed relay.
     relay = await startRelay();
@@ -172,6 +186,7 @@ describe('outbox relay killed mid-batch', () => {
     relay.process.kill('SIGTERM');
     expect(await relay.exited).toEqual({ code: 0, signal: null });
     relay = undefined;
+    phase('final relay');
 
     // Every committed row published, none left behind.
     expect(counts.total).toBe(COMMITTED_ROWS);
@@ -186,6 +201,23 @@ describe('outbox relay killed mid-batch', () => {
     expect(jobIds.filter((id) => rolledBack.has(id))).toEqual([]);
     expect(jobs.every((job) => job.name === 'system.probe' && job.data.outboxId === job.id)).toBe(true);
 
+    // Evidence that kills hit the worst moment: BullMQ had accepted the job but the
+    // relay died before committing published_at, so a later relay published the row
+    // again (well after its job was first added) and the job id collapsed it.
+    const jobAddedAt = new Map(jobs.map((job) => [job.id, job.timestamp]));
+    const reclaimedRows = (
+      await Promise.all(
+        clinicIds.map((clinicId) =>
+          unitOfWork.run(clinicId, (tx) =>
+            tx.query<{ id: string; published_at: Date }>('select id, published_at from outbox where claims > 1'),
+          ),
+        ),
+      )
+    ).flat();
+    const publishedTwice = reclaimedRows.filter(
+      (row) => (jobAddedAt.get(row.id) ?? Number.POSITIVE_INFINITY) < new Date(row.published_at).getTime() - 1_000,
+    ).length;
+
     // A worker drains the queue: every committed row is delivered exactly once.
     const app = await createWorkerApplication(
       testConfig({ DATABASE_URL: database.runtimeUrl, QUEUE_PREFIX: queuePrefix }),
@@ -195,16 +227,19 @@ describe('outbox relay killed mid-batch', () => {
     await app.get(WorkerRuntime).start();
     const { failed } = await waitForQueuesToDrain([queue], { timeoutMs: 90_000, stallMs: 20_000 });
     const final = await sumCounts(clinicIds);
+    phase('drain');
 
     console.log(
       [
-        `relay kill test: seed ${seed} (replay with MEND_TEST_SEED=${seed})`,
+        `relay kill test: seed ${seed}`,
         `  committed rows ${committed.size} in ${CLINICS} clinics; rolled-back rows ${rolledBack.size} in ${rolledBackTransactions} transactions`,
         `  SIGKILLs ${kills.length} at ${kills.map((k) => `${k.afterMs} ms (${k.publishedBefore} published)`).join(', ')}`,
-        `  rows claimed again after a killed relay's lease: ${final.reclaimed}`,
+        `  rows claimed again after a killed relay's lease: ${final.reclaimed}; ` +
+          `of those, already in BullMQ from the killed relay (published twice, collapsed by job id): ${publishedTwice}`,
         `  published ${final.total - final.unpublished}/${final.total}; jobs ${jobIds.length} (unique ids ${new Set(jobIds).size}); ` +
           `jobs for rolled-back rows ${jobIds.filter((id) => rolledBack.has(id)).length}`,
         `  probe receipts ${final.receipts}; with deliveries <> 1: ${final.duplicated}; failed jobs ${failed}`,
+        `  time: ${phases.join(', ')}`,
       ].join('\n'),
     );
 

@@ -65,19 +65,20 @@ export class QueueConnection {
       autorun: false,
       ...options,
     };
-    const worker =
-      this.config.queue.backend === 'redis'
-        ? new Worker(name, processor, {
-            ...shared,
-            connection: createRedisClient(this.config.redis.url),
-            prefix: this.config.queue.prefix,
-          })
-        : new Worker(
-            name,
-            processor,
-            { ...shared, connection: postgresQueueConnection(this.config), drainDelay: 1 } as never,
-            postgresBackendFactory() as never,
-          );
+    let worker: Worker;
+    if (this.config.queue.backend === 'redis') {
+      const connection = createRedisClient(this.config.redis.url);
+      worker = new Worker(name, processor, { ...shared, connection, prefix: this.config.queue.prefix });
+      // BullMQ leaves open a client it was given (it closes only the duplicates it makes).
+      worker.once('closed', () => connection.disconnect());
+    } else {
+      worker = new Worker(
+        name,
+        processor,
+        { ...shared, connection: postgresQueueConnection(this.config), drainDelay: 1 } as never,
+        postgresBackendFactory() as never,
+      );
+    }
     this.workers.push(worker);
     return worker;
   }

@@ -1,7 +1,10 @@
 // The outbox relay alone, in its own process, so that a test can SIGKILL it
 // mid-batch. It uses the worker's OutboxRelay with the settings from the
 // environment (plus RELAY_LEASE_SECONDS) and prints "relay ready" once
-// PostgreSQL and Redis answer.
+// PostgreSQL and Redis answer. RELAY_DELAY_AFTER_ADD_MS holds each batch for a
+// moment after BullMQ accepted it and before the relay commits `published_at`,
+// widening the window in which a kill leaves jobs in Redis for rows that are
+// still unpublished (they are published again later and must collapse).
 import 'reflect-metadata';
 
 import {
@@ -23,11 +26,24 @@ const unitOfWork = new UnitOfWork({ connected: () => dataSource });
 const queues = new QueueConnection(config);
 await queues.queue('system').waitUntilReady();
 
+const delayAfterAddMs = Number(process.env.RELAY_DELAY_AFTER_ADD_MS ?? '0');
+const slowToCommit = (queue: ReturnType<QueueConnection['queue']>): typeof queue =>
+  new Proxy(queue, {
+    get: (target, property, receiver) => {
+      if (property !== 'addBulk' || delayAfterAddMs === 0) return Reflect.get(target, property, receiver) as unknown;
+      return async (...args: Parameters<typeof target.addBulk>) => {
+        const jobs = await target.addBulk(...args);
+        await new Promise((resolve) => setTimeout(resolve, delayAfterAddMs));
+        return jobs;
+      };
+    },
+  });
+
 const relay = new OutboxRelay(unitOfWork, {
   batchSize: config.outbox.batchSize,
   pollMs: config.outbox.pollMs,
   leaseSeconds: Number(process.env.RELAY_LEASE_SECONDS ?? '30'),
-  queue: (name) => queues.queue(name),
+  queue: (name) => slowToCommit(queues.queue(name)),
   onError: (error) => process.stderr.write(`relay error: ${error instanceof Error ? error.name : 'unknown'}\n`),
 });
 process.once('SIGTERM', () => {

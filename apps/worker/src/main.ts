@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+
+import { runWorkerProcess } from './worker-process.js';
+
+await runWorkerProcess();

@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+
+import {
+  Database,
+  JOB_DEFINITIONS,
+  jobHandlerNameOf,
+  MEND_CONFIG,
+  MEND_LOGGER,
+  OutboxRelay,
+  QUEUE_NAMES,
+  QueueConnection,
+  UnitOfWork,
+  type JobHandlerInstance,
+  type MendConfig,
+  type QueueName,
+} from '@mend/core';
+
+import { createJobProcessor } from './jobs/job-dispatcher.js';
+import { resolveJobHandlers, type HandlerRegistration } from './jobs/job-handler-registry.js';
+import { SupervisedWorker, WORKER_RECONNECT_TIMEOUT_MS } from './queues/supervised-worker.js';
+import { assessRedisDurability, readRedisDurability } from './redis/redis-durability.js';
+import { settlesWithin } from './settles-within.js';
+import { WorkerStartupError } from './worker-startup.error.js';
+
+/** How an error is logged: its kind and code, never its message (it may quote data). */
+export function describeError(error: unknown): { name: string; code?: string } {
+  const name = error instanceof Error ? error.name : typeof error;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? { name, code: String(code) } : { name };
+}
+
+export interface WorkerStopResult {
+  /** True when active jobs were still running when the grace period ended. */
+  readonly timedOut: boolean;
+}
+
+/**
+ * The worker's moving parts: checks the handler set and Redis, then runs one
+ * BullMQ Worker per queue (each under a watchdog) and the outbox relay.
+ */
+@Injectable()
+export class WorkerRuntime {
+  private readonly workers = new Map<QueueName, SupervisedWorker<Worker>>();
+  private relay: OutboxRelay | undefined;
+  private isStopping = false;
+
+  constructor(
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(MEND_CONFIG) private readonly config: MendConfig,
+    @Inject(MEND_LOGGER) private readonly logger: Logger,
+    @Inject(Database) private readonly database: Database,
+    @Inject(UnitOfWork) private readonly unitOfWork: UnitOfWork,
+    @Inject(QueueConnection) private readonly queues: QueueConnection,
+  ) {}
+
+  /** The `@JobHandler` providers of the application. */
+  discoverHandlers(): HandlerRegistration<JobHandlerInstance>[] {
+    return this.discovery.getProviders().flatMap((wrapper) => {
+      const jobName = wrapper.isAlias ? undefined : jobHandlerNameOf(wrapper.metatype);
+      if (jobName === undefined) return [];
+      return [
+        {
+          jobName,
+          handlerName: (wrapper.metatype as { name: string }).name,
+          instance: wrapper.instance as JobHandlerInstance,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Refuses (a {@link WorkerStartupError}) on a bad handler set or, in
+   * production, an unsafe Redis; otherwise waits for PostgreSQL and starts
+   * consuming and relaying.
+   */
+  async start(): Promise<void> {
+    const handlers = resolveJobHandlers<JobHandlerInstance>(Object.keys(JOB_DEFINITIONS), this.discoverHandlers());
+    if (this.queues.backend === 'redis') await this.checkRedis();
+    // Database retries in the background with a one-line message per attempt;
+    // starting consumers before it is reachable would only burn job attempts.
+    await this.database.whenReady();
+    if (this.isStopping) return;
+
+    for (const queueName of QUEUE_NAMES) {
+      const processor = createJobProcessor(queueName, handlers);
+      const supervised = new SupervisedWorker<Worker>({
+        create: () => this.createWorker(queueName, processor),
+        reconnectTimeoutMs: this.queues.backend === 'redis' ? WORKER_RECONNECT_TIMEOUT_MS : undefined,
+        onReplaced: () =>
+          this.logger.warn({ queue: queueName }, 'Queue connection not ready 30 s after closing; worker replaced'),
+        onError: (error) =>
+          this.logger.warn({ queue: queueName, error: describeError(error) }, 'Worker replacement error'),
+      });
+      this.workers.set(queueName, supervised);
+      supervised.start();
+    }
+
+    this.relay = new OutboxRelay(this.unitOfWork, {
+      batchSize: this.config.outbox.batchSize,
+      pollMs: this.config.outbox.pollMs,
+      queue: (name) => this.queues.queue(name),
+      onError: (error) =>
+        this.logger.error({ error: describeError(error) }, 'Outbox relay pass failed; retrying with backoff'),
+    });
+    this.relay.start();
+    this.logger.info(
+      { queues: [...QUEUE_NAMES], jobs: Object.keys(JOB_DEFINITIONS).length, backend: this.queues.backend },
+      'Worker started',
+    );
+  }
+
+  /**
+   * Stops the relay, then closes every Worker: BullMQ stops fetching and waits
+   * for the active jobs, at most `graceMs`. Jobs still running after that are
+   * left to stall and run again elsewhere (handlers are idempotent).
+   */
+  async stop(graceMs: number): Promise<WorkerStopResult> {
+    this.isStopping = true;
+    await this.relay?.stop();
+    const closed = await settlesWithin(
+      Promise.allSettled([...this.workers.values()].map((worker) => worker.close())),
+      graceMs,
+    );
+    return { timedOut: !closed };
+  }
+
+  private createWorker(queueName: QueueName, processor: ReturnType<typeof createJobProcessor>): Worker {
+    const worker = this.queues.worker(queueName, processor);
+    worker.on('error', (error) =>
+      this.logger.error({ queue: queueName, error: describeError(error) }, 'Queue worker error'),
+    );
+    worker.on('failed', (job, error) => {
+      this.logger.warn(
+        {
+          queue: queueName,
+          jobId: job?.id,
+          jobName: job?.name,
+          attemptsMade: job?.attemptsMade,
+          error: describeError(error),
+        },
+        'Job failed',
+      );
+    });
+    worker.on('stalled', (jobId) => this.logger.warn({ queue: queueName, jobId }, 'Job stalled; it will run again'));
+    // run() resolves when the worker closes; its errors are also emitted as 'error'.
+    worker
+      .run()
+      .catch((error: unknown) =>
+        this.logger.error({ queue: queueName, error: describeError(error) }, 'Queue worker stopped'),
+      );
+    return worker;
+  }
+
+  private async checkRedis(): Promise<void> {
+    const client = this.queues.redisClient();
+    const waiting = setInterval(
+      () => this.logger.warn({ status: client.status }, 'Redis unreachable; waiting for it'),
+      5_000,
+    );
+    waiting.unref();
+    let settings;
+    try {
+      settings = await readRedisDurability(client);
+    } finally {
+      clearInterval(waiting);
+    }
+    const verdict = assessRedisDurability(settings, this.config.isProduction);
+    if (verdict.outcome === 'refuse') throw new WorkerStartupError(verdict.message);
+    if (verdict.outcome === 'warn') this.logger.warn(verdict.message);
+  }
+}

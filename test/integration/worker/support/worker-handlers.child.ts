@@ -1,0 +1,33 @@
+// The real worker process (runWorkerProcess, as main.ts runs it) with a handler
+// set chosen by WORKER_HANDLER_SET, so a test can watch it refuse to start.
+import 'reflect-metadata';
+
+import type { Type } from '@nestjs/common';
+
+import { JobHandler, type JobHandlerInstance, type JobName } from '@mend/core';
+
+import { SystemProbeHandler } from '../../../../apps/worker/src/jobs/system-probe.handler.js';
+import { runWorkerProcess } from '../../../../apps/worker/src/worker-process.js';
+
+@JobHandler('system.probe')
+class SecondProbeHandler implements JobHandlerInstance {
+  handle(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+@JobHandler('system.retired' as JobName)
+class RetiredJobHandler implements JobHandlerInstance {
+  handle(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const handlerSets: Record<string, readonly Type[]> = {
+  all: [SystemProbeHandler],
+  none: [],
+  duplicate: [SystemProbeHandler, SecondProbeHandler],
+  undeclared: [SystemProbeHandler, RetiredJobHandler],
+};
+
+await runWorkerProcess({ handlers: handlerSets[process.env.WORKER_HANDLER_SET ?? 'all'] });
