@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { CoreModule, type MendConfig } from '@mend/core';
 import { ENTITIES } from '@mend/platform';
 
+import { IdentityApiModule, type IdentityApiOptions } from './auth/identity-api.module.js';
 import { HealthController } from './health/health.controller.js';
 
 export interface ApiModuleOptions {
@@ -11,6 +12,8 @@ export interface ApiModuleOptions {
   readonly logger: Logger;
   /** Tests mount extra controllers (e.g. to probe validation and body parsing). */
   readonly extraControllers?: readonly Type[];
+  /** Tests replace the clock, the login throttle or the second factor. */
+  readonly identity?: IdentityApiOptions;
 }
 
 @Module({})
@@ -25,6 +28,7 @@ export class ApiModule {
           entities: ENTITIES,
           applicationName: 'mend-api',
         }),
+        IdentityApiModule.forRoot(options.identity),
       ],
       controllers: [HealthController, ...(options.extraControllers ?? [])],
     };

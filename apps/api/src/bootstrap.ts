@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import fastifyCookie from '@fastify/cookie';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import { PinoLoggerService, runWithContext, type MendConfig } from '@mend/core';
 
 import { ApiModule } from './api.module.js';
+import type { IdentityApiOptions } from './auth/identity-api.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { FieldProblemResponse, ProblemResponse } from './http/problem.response.js';
 import { createValidationPipe } from './http/validation.js';
@@ -18,6 +20,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface ApiApplicationOptions {
   readonly extraControllers?: readonly Type[];
+  readonly identity?: IdentityApiOptions;
 }
 
 /** Builds the HTTP application (not listening yet): used by main, the demo and tests. */
@@ -38,11 +41,18 @@ export async function createApiApplication(
     routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    ApiModule.forRoot({ config, logger, extraControllers: options.extraControllers }),
+    ApiModule.forRoot({ config, logger, extraControllers: options.extraControllers, identity: options.identity }),
     adapter,
-    { logger: new PinoLoggerService(logger.child({ component: 'nest' })), bufferLogs: false, abortOnError: false, bodyParser: false },
+    {
+      logger: new PinoLoggerService(logger.child({ component: 'nest' })),
+      bufferLogs: false,
+      abortOnError: false,
+      bodyParser: false,
+    },
   );
 
+  // Cookies of browser clients (tokens and the CSRF double submit); none is signed by the plugin.
+  await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: any other body is refused with 415 rather than parsed into a surprise.
   fastify.removeAllContentTypeParsers();
@@ -91,6 +101,13 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         'Every error is application/problem+json with a stable `code` and a `correlationId` (also sent as X-Request-Id).',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addCookieAuth('__Host-mend_access', {
+      type: 'apiKey',
+      in: 'cookie',
+      description:
+        'Browsers: the access cookie set by POST /api/v1/auth/login with tokenDelivery=cookie (named mend_access over plain http in development and the demo). Unsafe methods then need X-CSRF-Token = the mend_csrf cookie.',
+    })
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse, FieldProblemResponse] });
 }

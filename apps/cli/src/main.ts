@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 
 import { ConfigError, createLogger, loadConfig } from '@mend/core';
 
+import { auditSealCommand, auditVerifyCommand } from './commands/audit.commands.js';
 import { clinicCreateCommand, seedDemoCommand } from './commands/clinic.commands.js';
 import { UsageError, type CliCommand } from './commands/command.js';
 import {
@@ -12,6 +13,7 @@ import {
   migrateCommand,
   migrateRevertCommand,
 } from './commands/database.commands.js';
+import { userInviteCommand, userResetLinkCommand } from './commands/user.commands.js';
 
 const COMMANDS: readonly CliCommand[] = [
   dbSetupCommand,
@@ -19,7 +21,11 @@ const COMMANDS: readonly CliCommand[] = [
   migrateRevertCommand,
   checkDriftCommand,
   clinicCreateCommand,
+  userInviteCommand,
+  userResetLinkCommand,
   seedDemoCommand,
+  auditVerifyCommand,
+  auditSealCommand,
 ];
 
 function help(): string {

@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 
+import { AuditSealer } from '@mend/audit';
 import {
   Database,
   JOB_DEFINITIONS,
@@ -18,6 +19,8 @@ import {
   type QueueName,
 } from '@mend/core';
 
+import { AuditSealLoop } from './audit/audit-seal-loop.js';
+import { describeError } from './describe-error.js';
 import { createJobProcessor } from './jobs/job-dispatcher.js';
 import { resolveJobHandlers, type HandlerRegistration } from './jobs/job-handler-registry.js';
 import { SupervisedWorker, WORKER_RECONNECT_TIMEOUT_MS } from './queues/supervised-worker.js';
@@ -25,12 +28,7 @@ import { assessRedisDurability, readRedisDurability } from './redis/redis-durabi
 import { settlesWithin } from './settles-within.js';
 import { WorkerStartupError } from './worker-startup.error.js';
 
-/** How an error is logged: its kind and code, never its message (it may quote data). */
-export function describeError(error: unknown): { name: string; code?: string } {
-  const name = error instanceof Error ? error.name : typeof error;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' || typeof code === 'number' ? { name, code: String(code) } : { name };
-}
+export { describeError };
 
 export interface WorkerStopResult {
   /** True when active jobs were still running when the grace period ended. */
@@ -39,12 +37,14 @@ export interface WorkerStopResult {
 
 /**
  * The worker's moving parts: checks the handler set and Redis, then runs one
- * BullMQ Worker per queue (each under a watchdog) and the outbox relay.
+ * BullMQ Worker per queue (each under a watchdog), the outbox relay and the
+ * periodic audit sealer.
  */
 @Injectable()
 export class WorkerRuntime {
   private readonly workers = new Map<QueueName, SupervisedWorker<Worker>>();
   private relay: OutboxRelay | undefined;
+  private auditSealLoop: AuditSealLoop | undefined;
   private isStopping = false;
 
   constructor(
@@ -106,6 +106,11 @@ export class WorkerRuntime {
         this.logger.error({ error: describeError(error) }, 'Outbox relay pass failed; retrying with backoff'),
     });
     this.relay.start();
+    this.auditSealLoop = new AuditSealLoop(this.unitOfWork, new AuditSealer(), {
+      intervalMs: this.config.audit.sealIntervalMs,
+      logger: this.logger,
+    });
+    this.auditSealLoop.start();
     this.logger.info(
       { queues: [...QUEUE_NAMES], jobs: Object.keys(JOB_DEFINITIONS).length, backend: this.queues.backend },
       'Worker started',
@@ -120,6 +125,7 @@ export class WorkerRuntime {
   async stop(graceMs: number): Promise<WorkerStopResult> {
     this.isStopping = true;
     await this.relay?.stop();
+    await this.auditSealLoop?.stop();
     const closed = await settlesWithin(
       Promise.allSettled([...this.workers.values()].map((worker) => worker.close())),
       graceMs,

@@ -4,3 +4,4 @@
  */
 export type { ProblemDocument, FieldProblem } from './problem.js';
 export * from './health.js';
+export * from './identity.js';

@@ -3,8 +3,10 @@
  * entities of every domain library and the migrations. It sits above every
  * domain library in the dependency order; apps import it, libraries never do.
  */
+import { AUDIT_ENTITIES } from '@mend/audit';
 import { CORE_ENTITIES } from '@mend/core';
+import { IDENTITY_ENTITIES } from '@mend/identity';
 
 export { MIGRATIONS } from '@mend/migrations';
 
-export const ENTITIES = [...CORE_ENTITIES];
+export const ENTITIES = [...CORE_ENTITIES, ...AUDIT_ENTITIES, ...IDENTITY_ENTITIES];

@@ -30,6 +30,9 @@ export function testEnvironment(): TestEnvironment {
   };
 }
 
+/** One signing key per test process (synthetic): tokens of one run never verify in another. */
+const TEST_JWT_SECRET = randomBytes(48).toString('base64');
+
 /** A full configuration for tests, with a queue prefix unique to the caller. */
 export function testConfig(overrides: Readonly<Record<string, string>> = {}): MendConfig {
   const environment = testEnvironment();
@@ -44,8 +47,10 @@ export function testConfig(overrides: Readonly<Record<string, string>> = {}): Me
       QUEUE_PREFIX: `${environment.queuePrefix}-${randomBytes(3).toString('hex')}`,
       MASTER_KEY: process.env.MASTER_KEY ?? randomBytes(32).toString('base64'),
       DATABASE_POOL_SIZE: '4',
+      JWT_SECRET: process.env.JWT_SECRET ?? TEST_JWT_SECRET,
+      PASSWORD_HASH_PROFILE: 'test',
       ...overrides,
     },
-    { database: true, redis: true, masterKey: true },
+    { database: true, redis: true, masterKey: true, jwtSecret: true },
   );
 }

@@ -6,6 +6,7 @@ import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { createLogger, PROBLEM_CONTENT_TYPE } from '@mend/core';
 import { testConfig } from '@mend/testing';
 
+import { Public } from '../../../apps/api/src/auth/public.decorator.js';
 import { BODY_LIMIT_BYTES, createApiApplication } from '../../../apps/api/src/bootstrap.js';
 
 class EchoRequest {
@@ -21,7 +22,8 @@ class EchoRequest {
   rating: number;
 }
 
-/** A route that exists only in this test, to exercise body parsing and validation. */
+/** A route that exists only in this test, to exercise body parsing and validation (no sign-in needed). */
+@Public()
 @Controller('test-echo')
 class EchoController {
   @Post()
@@ -174,7 +176,10 @@ describe('OpenAPI document', () => {
       await app.init();
       const response = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/api/docs-json' });
       const document = response.json<{
-        paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+        paths: Record<
+          string,
+          Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>
+        >;
         components: { schemas: Record<string, unknown> };
       }>();
       expect(document.components.schemas.ProblemResponse).toBeDefined();

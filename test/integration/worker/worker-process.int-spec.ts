@@ -32,7 +32,11 @@ describe('worker process', () => {
   }, 60_000);
 
   it.each([
-    ['a declared job has no handler', 'none', 'Worker refuses to start: job "system.probe" has no handler.'],
+    [
+      'a declared job has no handler',
+      'none',
+      'Worker refuses to start: job "system.probe" has no handler; job "audit.seal" has no handler.',
+    ],
     [
       'a job has two handlers',
       'duplicate',

@@ -4,11 +4,13 @@ import type { FastifyReply } from 'fastify';
 
 import { HealthService } from '@mend/core';
 
+import { Public } from '../auth/public.decorator.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
 import { HealthReportResponse } from './health.response.js';
 
 @ApiTags('health')
 @ApiProblemResponses()
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}

@@ -75,6 +75,11 @@ export class ProblemFilter implements ExceptionFilter {
       ...(classified.errors !== undefined && { errors: classified.errors }),
       ...(errorId !== undefined && { errorId }),
     };
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (classified.status === 429 && typeof retryAfter === 'number' && retryAfter > 0) {
+      void reply.header('retry-after', String(Math.ceil(retryAfter)));
+    }
+    if (classified.status === 401) void reply.header('www-authenticate', 'Bearer realm="mend"');
     void reply
       .status(classified.status)
       .header('content-type', PROBLEM_CONTENT_TYPE)

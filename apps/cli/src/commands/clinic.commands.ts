@@ -1,76 +1,107 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
-import { createDataSource, UnitOfWork, type MendConfig } from '@mend/core';
-import { ENTITIES } from '@mend/platform';
+import { isValidTimezone, OPERATOR } from '@mend/identity';
 
 import { requireOption, UsageError, type CliCommand } from './command.js';
+import { withIdentity } from './identity-services.js';
 
 /** The demo clinic's fixed id, so re-seeding finds it. */
 export const DEMO_CLINIC_ID = '00000000-0000-4000-8000-00000000de30';
 export const DEMO_CLINIC_NAME = 'Harbour Counselling (demo)';
 
-async function withUnitOfWork<T>(config: MendConfig, work: (unitOfWork: UnitOfWork) => Promise<T>): Promise<T> {
-  const dataSource = await createDataSource({
-    url: config.database.url,
-    entities: ENTITIES,
-    poolSize: 2,
-    applicationName: 'mend-cli',
-  }).initialize();
-  try {
-    return await work(new UnitOfWork({ connected: () => dataSource }));
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-function isValidTimezone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Synthetic people of the demo clinic (the domain is reserved: example). */
+export const DEMO_USERS = [
+  { key: 'admin', email: 'admin@demo.mend.example', displayName: 'Robin Hale', roles: ['clinic_admin'] },
+  { key: 'supervisor', email: 'supervisor@demo.mend.example', displayName: 'Morgan Reyes', roles: ['supervisor'] },
+  { key: 'counselor', email: 'counselor@demo.mend.example', displayName: 'Sam Okafor', roles: ['counselor'] },
+  { key: 'client1', email: 'client.one@demo.mend.example', displayName: 'Jordan Pike', roles: ['client'] },
+  { key: 'client2', email: 'client.two@demo.mend.example', displayName: 'Casey Pike', roles: ['client'] },
+] as const;
 
 export const clinicCreateCommand: CliCommand = {
   name: 'clinic:create',
-  summary: 'Create a clinic and print its id',
-  usage: 'clinic:create --name "Clinic name" [--timezone Europe/Lisbon]   (DATABASE_URL)',
+  summary: 'Create a clinic with its first clinic admin and print the clinic id',
+  usage:
+    'clinic:create --name "Clinic name" --admin-email admin@example.org --admin-password "…" [--admin-name "Display name"] [--timezone Europe/Lisbon]   (DATABASE_URL)',
   needs: { database: true },
-  options: { name: { type: 'string' }, timezone: { type: 'string' } },
+  options: {
+    name: { type: 'string' },
+    timezone: { type: 'string' },
+    'admin-email': { type: 'string' },
+    'admin-password': { type: 'string' },
+    'admin-name': { type: 'string' },
+  },
   async run(context) {
     const name = requireOption(context, 'name');
     if (name.length > 200) throw new UsageError('--name is at most 200 characters');
     const timezone = typeof context.options.timezone === 'string' ? context.options.timezone : 'UTC';
     if (!isValidTimezone(timezone)) throw new UsageError('--timezone must be an IANA time zone such as Europe/Lisbon');
-    const clinicId = randomUUID();
-    await withUnitOfWork(context.config, (unitOfWork) =>
-      unitOfWork.run(clinicId, (tx) =>
-        tx.query('insert into clinics (id, name, timezone) values ($1, $2, $3)', [clinicId, name, timezone]),
-      ),
+    const adminEmail = requireOption(context, 'admin-email');
+    // Taken as typed: a password may begin or end with spaces.
+    const adminPassword = context.options['admin-password'];
+    if (typeof adminPassword !== 'string' || adminPassword === '') throw new UsageError('--admin-password is required');
+    const adminName = typeof context.options['admin-name'] === 'string' ? context.options['admin-name'] : undefined;
+
+    const created = await withIdentity(context.config, (identity) =>
+      identity.provisioning.createClinic({
+        name,
+        timezone,
+        admin: { email: adminEmail, password: adminPassword, displayName: adminName },
+      }),
     );
-    context.print(clinicId);
+    context.print(created.clinicId);
+    if (!created.isNewUser) {
+      process.stderr.write(
+        `${adminEmail} already had a Mend account: it is now this clinic's admin, its password unchanged.\n`,
+      );
+    }
     return 0;
   },
 };
 
 export const seedDemoCommand: CliCommand = {
   name: 'seed:demo',
-  summary: 'Create the demo clinic with synthetic data (idempotent)',
-  usage: 'seed:demo   (DATABASE_URL)',
+  summary: 'Create the demo clinic and its synthetic users (idempotent)',
+  usage: 'seed:demo [--password "shared demo password"]   (DATABASE_URL; the demo only)',
   needs: { database: true },
+  options: { password: { type: 'string' } },
   async run(context) {
-    const isNew = await withUnitOfWork(context.config, (unitOfWork) =>
-      unitOfWork.run(DEMO_CLINIC_ID, async (tx) => {
-        const rows = await tx.query(
+    // The demo's printed password must always work: every run sets it again.
+    const password =
+      typeof context.options.password === 'string' && context.options.password !== ''
+        ? context.options.password
+        : `demo-${randomBytes(9).toString('base64url')}`;
+    const isNew = await withIdentity(context.config, async (identity, unitOfWork) => {
+      const inserted = await unitOfWork.run(DEMO_CLINIC_ID, (tx) =>
+        tx.query(
           `insert into clinics (id, name, timezone) values ($1, $2, 'Europe/London')
            on conflict (id) do nothing returning id`,
           [DEMO_CLINIC_ID, DEMO_CLINIC_NAME],
+        ),
+      );
+      const members = new Map<string, string>();
+      for (const user of DEMO_USERS) {
+        const member = await identity.provisioning.ensureMember(
+          DEMO_CLINIC_ID,
+          { email: user.email, password, roles: [...user.roles], displayName: user.displayName },
+          { resetPassword: true },
         );
-        return rows.length === 1;
-      }),
-    );
+        members.set(user.key, member.membershipId);
+      }
+      await unitOfWork.run(DEMO_CLINIC_ID, (tx) =>
+        identity.memberships.linkSupervisor(
+          tx,
+          OPERATOR,
+          members.get('supervisor') as string,
+          members.get('counselor') as string,
+        ),
+      );
+      return inserted.length === 1;
+    });
     context.print(`Demo clinic: ${DEMO_CLINIC_NAME} (${DEMO_CLINIC_ID})${isNew ? '' : ' already seeded'}`);
+    context.print(`Demo users:  ${DEMO_USERS.map((user) => `${user.email} (${user.roles.join(', ')})`).join(', ')}`);
+    context.print(`Demo password (every demo user): ${password}`);
+    context.print('Demo sign-in: staff skip the second factor here (MEND_DEMO=true); outside the demo it is required.');
     return 0;
   },
 };

@@ -66,9 +66,37 @@ export const CONFIG_VARIABLES = [
   },
   { name: 'OUTBOX_BATCH_SIZE', description: 'Outbox rows a relay claims at once', defaultValue: '200' },
   {
+    name: 'AUDIT_SEAL_INTERVAL_MS',
+    description: 'How often the worker seals new audit rows of every clinic into the hash chain (ms)',
+    defaultValue: '60000',
+  },
+  {
     name: 'SHUTDOWN_GRACE_MS',
     description: 'How long SIGTERM waits for active requests and jobs before exiting (ms)',
     defaultValue: '25000',
+  },
+  {
+    name: 'JWT_SECRET',
+    description:
+      'Base64 of at least 32 random bytes: signs access tokens (HS256) and derives the CSRF and refresh-successor keys (openssl rand -base64 48)',
+    isSecret: true,
+  },
+  {
+    name: 'ACCESS_TOKEN_TTL_SECONDS',
+    description: 'Lifetime of an access token in seconds (at most 600)',
+    defaultValue: '600',
+  },
+  {
+    name: 'PASSWORD_HASH_PROFILE',
+    description:
+      'production (argon2id m=19456 KiB, t=2, p=1) or test (a far lower cost, for test runs only; refused when NODE_ENV=production)',
+    defaultValue: 'production',
+  },
+  {
+    name: 'PUBLIC_URL',
+    description:
+      'Address users reach Mend at: builds invitation and password-reset links; https makes cookies Secure with the __Host- prefix',
+    defaultValue: 'http://localhost:3000',
   },
   {
     name: 'MEND_DEMO',

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
         database: { poolSize: Number(defaultOf('DATABASE_POOL_SIZE')) },
         queue: { backend: defaultOf('QUEUE_BACKEND'), prefix: defaultOf('QUEUE_PREFIX') },
         outbox: { pollMs: Number(defaultOf('OUTBOX_POLL_MS')), batchSize: Number(defaultOf('OUTBOX_BATCH_SIZE')) },
+        audit: { sealIntervalMs: Number(defaultOf('AUDIT_SEAL_INTERVAL_MS')) },
         shutdownGraceMs: Number(defaultOf('SHUTDOWN_GRACE_MS')),
       });
       expect(config.masterKey).toBeUndefined();

@@ -2,6 +2,7 @@ import { CONFIG_VARIABLES, type VariableName } from './config.schema.js';
 
 export type NodeEnvironment = 'development' | 'test' | 'production';
 export type QueueBackend = 'redis' | 'postgres';
+export type PasswordHashProfile = 'production' | 'test';
 
 export interface MendConfig {
   readonly nodeEnv: NodeEnvironment;
@@ -22,7 +23,16 @@ export interface MendConfig {
   readonly queue: { readonly backend: QueueBackend; readonly prefix: string };
   readonly masterKey?: { readonly id: string; readonly key: Buffer };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number };
+  readonly audit: { readonly sealIntervalMs: number };
   readonly shutdownGraceMs: number;
+  readonly auth: {
+    /** Absent unless JWT_SECRET is set (the API requires it). */
+    readonly jwtSecret?: Buffer;
+    readonly accessTokenTtlSeconds: number;
+    readonly passwordHashProfile: PasswordHashProfile;
+  };
+  /** Without a trailing slash, e.g. https://mend.example.org */
+  readonly publicUrl: string;
 }
 
 /** What a process needs; anything not needed may be absent. */
@@ -32,6 +42,7 @@ export interface ConfigNeeds {
   readonly adminDatabase?: boolean;
   readonly redis?: boolean;
   readonly masterKey?: boolean;
+  readonly jwtSecret?: boolean;
 }
 
 /** Raised with every problem at once; `problems` never contains a secret value. */
@@ -134,7 +145,30 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
 
   const pollMs = integer('OUTBOX_POLL_MS', 10, 60_000);
   const batchSize = integer('OUTBOX_BATCH_SIZE', 1, 5_000);
+  const sealIntervalMs = integer('AUDIT_SEAL_INTERVAL_MS', 1_000, 3_600_000);
   const shutdownGraceMs = integer('SHUTDOWN_GRACE_MS', 0, 600_000);
+
+  let jwtSecret: Buffer | undefined;
+  const jwtSecretText = read('JWT_SECRET');
+  if (jwtSecretText === undefined) {
+    if (needs.jwtSecret === true) problems.push('JWT_SECRET is required (openssl rand -base64 48)');
+  } else {
+    const key = Buffer.from(jwtSecretText, 'base64');
+    if (key.length < 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(jwtSecretText)) {
+      problems.push('JWT_SECRET must be the base64 of at least 32 bytes');
+    } else {
+      jwtSecret = key;
+    }
+  }
+  const accessTokenTtlSeconds = integer('ACCESS_TOKEN_TTL_SECONDS', 30, 600);
+  const passwordHashProfile = oneOf<PasswordHashProfile>('PASSWORD_HASH_PROFILE', ['production', 'test']);
+  if (passwordHashProfile === 'test' && nodeEnv === 'production') {
+    problems.push('PASSWORD_HASH_PROFILE=test cannot run with NODE_ENV=production (it weakens password hashing)');
+  }
+  const publicUrl = (read('PUBLIC_URL') ?? 'http://localhost:3000').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]/.test(publicUrl) || !isParsableUrl(publicUrl)) {
+    problems.push('PUBLIC_URL must be an http:// or https:// URL');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -150,7 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     queue: { backend: queueBackend, prefix: queuePrefix },
     masterKey,
     outbox: { pollMs, batchSize },
+    audit: { sealIntervalMs },
     shutdownGraceMs,
+    auth: { jwtSecret, accessTokenTtlSeconds, passwordHashProfile },
+    publicUrl,
   };
 }
 

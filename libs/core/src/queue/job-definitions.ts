@@ -2,7 +2,7 @@
  * Every queue and job name, in one place. The worker refuses to start when a job
  * declared here has no handler or two, or a handler names a job not declared here.
  */
-export const QUEUE_NAMES = ['system'] as const;
+export const QUEUE_NAMES = ['system', 'audit'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobDefinition {
@@ -15,6 +15,10 @@ export const JOB_DEFINITIONS = {
   'system.probe': {
     queue: 'system',
     description: 'Records its own delivery: measures the outbox-to-job pipeline (health, benchmarks, fault tests)',
+  },
+  'audit.seal': {
+    queue: 'audit',
+    description: "Seals the clinic's finished audit rows into its hash chain now (the worker also seals periodically)",
   },
 } as const satisfies Record<string, JobDefinition>;
 

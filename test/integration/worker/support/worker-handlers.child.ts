@@ -6,7 +6,7 @@ import type { Type } from '@nestjs/common';
 
 import { JobHandler, type JobHandlerInstance, type JobName } from '@mend/core';
 
-import { SystemProbeHandler } from '../../../../apps/worker/src/jobs/system-probe.handler.js';
+import { WORKER_JOB_HANDLERS } from '../../../../apps/worker/src/jobs/worker-job-handlers.js';
 import { runWorkerProcess } from '../../../../apps/worker/src/worker-process.js';
 
 @JobHandler('system.probe')
@@ -24,10 +24,10 @@ class RetiredJobHandler implements JobHandlerInstance {
 }
 
 const handlerSets: Record<string, readonly Type[]> = {
-  all: [SystemProbeHandler],
+  all: WORKER_JOB_HANDLERS,
   none: [],
-  duplicate: [SystemProbeHandler, SecondProbeHandler],
-  undeclared: [SystemProbeHandler, RetiredJobHandler],
+  duplicate: [...WORKER_JOB_HANDLERS, SecondProbeHandler],
+  undeclared: [...WORKER_JOB_HANDLERS, RetiredJobHandler],
 };
 
 await runWorkerProcess({ handlers: handlerSets[process.env.WORKER_HANDLER_SET ?? 'all'] });

@@ -1,0 +1,102 @@
+import { timingSafeEqual } from 'node:crypto';
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import type { MendConfig } from '@mend/core';
+import { csrfTokenFor, type TokenPair } from '@mend/identity';
+
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface CookieNames {
+  readonly access: string;
+  readonly refresh: string;
+  readonly csrf: string;
+}
+
+/**
+ * Cookies for browser clients (ASVS 3.3): `__Host-` names (Secure, Path=/, no
+ * Domain: no subdomain can set or read them), HttpOnly for the tokens,
+ * SameSite=Strict. Over plain http (development and the demo: PUBLIC_URL is
+ * http and NODE_ENV is not production) browsers refuse Secure cookies, so the
+ * names drop the prefix and the flag.
+ */
+export class AuthCookies {
+  readonly isSecure: boolean;
+  readonly names: CookieNames;
+
+  constructor(
+    config: Pick<MendConfig, 'publicUrl' | 'isProduction'>,
+    private readonly csrfKey: Buffer,
+  ) {
+    this.isSecure = config.isProduction || config.publicUrl.startsWith('https://');
+    const prefix = this.isSecure ? '__Host-' : '';
+    this.names = { access: `${prefix}mend_access`, refresh: `${prefix}mend_refresh`, csrf: `${prefix}mend_csrf` };
+  }
+
+  /** Sets the three cookies of a login session; returns the CSRF token (also in its cookie). */
+  set(reply: FastifyReply, tokens: TokenPair, now: Date): string {
+    const csrf = csrfTokenFor(this.csrfKey, tokens.loginSessionId);
+    const accessSeconds = secondsUntil(tokens.accessTokenExpiresAt, now);
+    const refreshSeconds = secondsUntil(tokens.refreshTokenExpiresAt, now);
+    void reply.setCookie(this.names.access, tokens.accessToken, this.options(true, accessSeconds));
+    void reply.setCookie(this.names.refresh, tokens.refreshToken, this.options(true, refreshSeconds));
+    void reply.setCookie(this.names.csrf, csrf, this.options(false, refreshSeconds));
+    return csrf;
+  }
+
+  clear(reply: FastifyReply): void {
+    for (const name of [this.names.access, this.names.refresh, this.names.csrf]) {
+      void reply.setCookie(name, '', { ...this.options(name !== this.names.csrf, 0), expires: new Date(0) });
+    }
+  }
+
+  access(request: FastifyRequest): string | undefined {
+    return nonEmpty(request.cookies?.[this.names.access]);
+  }
+
+  refresh(request: FastifyRequest): string | undefined {
+    return nonEmpty(request.cookies?.[this.names.refresh]);
+  }
+
+  /**
+   * Double submit: the X-CSRF-Token header equals the CSRF cookie, and (when the
+   * login session is known) the token that session was given. A page on another
+   * site can make the browser send the cookies, but can neither read the CSRF
+   * cookie nor set the header.
+   */
+  hasValidCsrf(request: FastifyRequest, loginSessionId?: string): boolean {
+    const header = request.headers[CSRF_HEADER];
+    const cookie = nonEmpty(request.cookies?.[this.names.csrf]);
+    if (typeof header !== 'string' || cookie === undefined || !safeEqual(header, cookie)) return false;
+    return loginSessionId === undefined || safeEqual(header, csrfTokenFor(this.csrfKey, loginSessionId));
+  }
+
+  private options(httpOnly: boolean, maxAgeSeconds: number) {
+    return {
+      httpOnly,
+      secure: this.isSecure,
+      sameSite: 'strict' as const,
+      path: '/',
+      maxAge: maxAgeSeconds,
+    };
+  }
+}
+
+/** GET, HEAD and OPTIONS change nothing; every other method needs the CSRF header with cookies. */
+export function isUnsafeMethod(method: string): boolean {
+  return !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+}
+
+function secondsUntil(when: Date, now: Date): number {
+  return Math.max(0, Math.floor((when.getTime() - now.getTime()) / 1000));
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,145 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import type { TenantTransaction } from '@mend/core';
+import { assertHasRole, type IdentityServices, type MemberView, type Principal } from '@mend/identity';
+
+import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
+import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
+import { ApiProblemResponses } from '../http/problem.response.js';
+import {
+  InvitationResponse,
+  InviteRequest,
+  MemberResponse,
+  MembershipIdParams,
+  PasswordResetLinkResponse,
+  SupervisionParams,
+  UpdateMemberRequest,
+} from './users.dto.js';
+
+export function toMemberResponse(member: MemberView): MemberResponse {
+  return {
+    membershipId: member.membershipId,
+    userId: member.userId,
+    email: member.email,
+    displayName: member.displayName,
+    roles: [...member.roles],
+    status: member.status,
+    mfaEnrolled: member.mfaEnrolled,
+    createdAt: member.createdAt.toISOString(),
+    disabledAt: member.disabledAt?.toISOString() ?? null,
+    supervisorMembershipIds: [...member.supervisorMembershipIds],
+    superviseeMembershipIds: [...member.superviseeMembershipIds],
+  };
+}
+
+/** The clinic's members, managed by its clinic admins. Ids of other clinics are 404 like unknown ones. */
+@ApiTags('users')
+@ApiProblemResponses()
+@ApiBearerAuth()
+@ApiCookieAuth()
+@Controller('users')
+export class UsersController {
+  constructor(@Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices) {}
+
+  @Get()
+  @ApiOperation({ summary: "The clinic's members (clinic admins)" })
+  @ApiOkResponse({ type: [MemberResponse] })
+  async list(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal): Promise<MemberResponse[]> {
+    assertHasRole(principal, 'clinic_admin');
+    return (await this.identity.memberships.list(tx)).map(toMemberResponse);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Invite a staff member or a client (clinic admins)',
+    description:
+      'Creates a single-use invitation valid for 7 days and answers its acceptance link. Mend sends no email yet: ' +
+      'hand the link over. A newer invitation for the same email replaces an older one; an active member is 409.',
+  })
+  @ApiCreatedResponse({ type: InvitationResponse })
+  async invite(
+    @Tx() tx: TenantTransaction,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: InviteRequest,
+  ): Promise<InvitationResponse> {
+    assertHasRole(principal, 'clinic_admin');
+    const invitation = await this.identity.invitations.create(tx, principal, { email: body.email, roles: body.roles });
+    return {
+      invitationId: invitation.invitationId,
+      email: invitation.email,
+      roles: [...invitation.roles],
+      link: invitation.link,
+      expiresAt: invitation.expiresAt.toISOString(),
+    };
+  }
+
+  @Patch(':membershipId')
+  @ApiOperation({
+    summary: "Change a member's roles or status (clinic admins)",
+    description:
+      "Disabling, and any change of roles, ends the member's login sessions at once. The last active clinic admin cannot be disabled or lose the role (422 `last_clinic_admin`).",
+  })
+  @ApiOkResponse({ type: MemberResponse })
+  async update(
+    @Tx() tx: TenantTransaction,
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: MembershipIdParams,
+    @Body() body: UpdateMemberRequest,
+  ): Promise<MemberResponse> {
+    assertHasRole(principal, 'clinic_admin');
+    return toMemberResponse(await this.identity.memberships.update(tx, principal, params.membershipId, body));
+  }
+
+  @Post(':membershipId/password-reset-link')
+  @ApiOperation({
+    summary: 'Issue a password reset link for a member (clinic admins)',
+    description:
+      'Single use, one hour; an older open link of the member stops working. Refused (422 `member_of_other_clinics`) ' +
+      'for a person who also belongs to another clinic: their password is shared with it.',
+  })
+  @ApiCreatedResponse({ type: PasswordResetLinkResponse })
+  async passwordResetLink(
+    @Tx() tx: TenantTransaction,
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: MembershipIdParams,
+  ): Promise<PasswordResetLinkResponse> {
+    assertHasRole(principal, 'clinic_admin');
+    const reset = await this.identity.passwordResets.issueForMember(tx, principal, params.membershipId);
+    return { link: reset.link, expiresAt: reset.expiresAt.toISOString() };
+  }
+
+  @Put(':membershipId/supervisors/:supervisorMembershipId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Make a supervisor oversee this counselor (clinic admins)' })
+  @ApiNoContentResponse({ description: 'Linked (also when it already was)' })
+  async addSupervisor(
+    @Tx() tx: TenantTransaction,
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SupervisionParams,
+  ): Promise<void> {
+    assertHasRole(principal, 'clinic_admin');
+    await this.identity.memberships.linkSupervisor(tx, principal, params.supervisorMembershipId, params.membershipId);
+  }
+
+  @Delete(':membershipId/supervisors/:supervisorMembershipId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End a supervision link (clinic admins)' })
+  @ApiNoContentResponse({ description: 'Unlinked' })
+  async removeSupervisor(
+    @Tx() tx: TenantTransaction,
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SupervisionParams,
+  ): Promise<void> {
+    assertHasRole(principal, 'clinic_admin');
+    await this.identity.memberships.unlinkSupervisor(tx, principal, params.supervisorMembershipId, params.membershipId);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './mfa.factory.js';
+export * from './mfa.service.js';
+export * from './mfa.store.js';
+export * from './recovery-codes.js';
+export * from './totp.js';

@@ -1,0 +1,209 @@
+import { hkdfSync, randomUUID } from 'node:crypto';
+
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+
+import type { Clock } from '../clock.js';
+import { IdentityError, IdentityErrorCode, unauthenticated } from '../identity.errors.js';
+import { MEMBERSHIP_ROLES, type MembershipRole } from '../roles.js';
+
+export const TOKEN_ISSUER = 'mend';
+export const ACCESS_AUDIENCE = 'mend-api';
+export const MFA_AUDIENCE = 'mend-mfa';
+/** RFC 9068 media type of an access token, checked in the header as well as the `typ` claim. */
+export const ACCESS_HEADER_TYPE = 'at+jwt';
+export const MFA_HEADER_TYPE = 'mfa+jwt';
+export const MAX_ACCESS_TTL_SECONDS = 600;
+export const MFA_TOKEN_TTL_SECONDS = 300;
+/** Tolerated clock difference between API instances. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+/** Longer than any token we issue; refused before any parsing. */
+const MAX_TOKEN_LENGTH = 4096;
+const ALGORITHM = 'HS256';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const AMR_VALUES = ['pwd', 'otp', 'rc'];
+
+/** Who an access token speaks for. The clinic comes from here and nowhere else. */
+export interface AccessTokenClaims {
+  readonly userId: string;
+  readonly clinicId: string;
+  readonly membershipId: string;
+  readonly loginSessionId: string;
+  readonly roles: readonly MembershipRole[];
+  /** Authentication methods: ['pwd'] or ['pwd', 'otp']. */
+  readonly amr: readonly string[];
+}
+
+export interface VerifiedAccessToken extends AccessTokenClaims {
+  readonly expiresAt: Date;
+}
+
+/** The state between a correct password and a correct second factor. */
+export interface MfaTokenClaims {
+  readonly userId: string;
+  readonly clinicId: string;
+  readonly membershipId: string;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+export interface TokenServiceOptions {
+  readonly accessTokenTtlSeconds: number;
+  readonly clock: Clock;
+}
+
+/**
+ * Signs and checks JWTs (RFC 8725): HS256 only (the algorithm is pinned, `none`
+ * and every asymmetric algorithm are refused, so a public key can never pose as
+ * the secret), issuer, audience, header type and `typ` claim checked, `exp` and
+ * `nbf` required. Every failure is the same 401: nothing tells an attacker which
+ * check failed.
+ */
+export class TokenService {
+  private readonly accessTtlSeconds: number;
+
+  constructor(
+    private readonly secret: Buffer,
+    private readonly options: TokenServiceOptions,
+  ) {
+    if (secret.length < 32) throw new Error('JWT_SECRET must be at least 32 bytes');
+    if (options.accessTokenTtlSeconds < 1 || options.accessTokenTtlSeconds > MAX_ACCESS_TTL_SECONDS) {
+      throw new Error(`Access tokens live at most ${MAX_ACCESS_TTL_SECONDS} s`);
+    }
+    this.accessTtlSeconds = options.accessTokenTtlSeconds;
+  }
+
+  get accessTokenTtlSeconds(): number {
+    return this.accessTtlSeconds;
+  }
+
+  /** A key for another purpose (CSRF tokens, refresh successors), independent of the signing key. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.secret, Buffer.alloc(0), `mend/${purpose}`, 32));
+  }
+
+  async issueAccessToken(claims: AccessTokenClaims): Promise<IssuedToken> {
+    return this.sign(
+      {
+        cid: claims.clinicId,
+        mid: claims.membershipId,
+        sid: claims.loginSessionId,
+        roles: [...claims.roles],
+        amr: [...claims.amr],
+        typ: 'access',
+      },
+      claims.userId,
+      ACCESS_AUDIENCE,
+      ACCESS_HEADER_TYPE,
+      this.accessTtlSeconds,
+    );
+  }
+
+  async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+    const payload = await this.verify(token, ACCESS_AUDIENCE, ACCESS_HEADER_TYPE, 'access', this.accessTtlSeconds);
+    const { cid, mid, sid, roles, amr } = payload;
+    if (!isUuid(cid) || !isUuid(mid) || !isUuid(sid)) throw unauthenticated();
+    if (!isStringList(roles) || roles.length === 0 || !roles.every(isRole)) throw unauthenticated();
+    if (!isStringList(amr) || !amr.includes('pwd') || !amr.every((value) => AMR_VALUES.includes(value))) {
+      throw unauthenticated();
+    }
+    return {
+      userId: payload.sub as string,
+      clinicId: cid,
+      membershipId: mid,
+      loginSessionId: sid,
+      roles,
+      amr,
+      expiresAt: new Date((payload.exp as number) * 1000),
+    };
+  }
+
+  async issueMfaToken(claims: MfaTokenClaims): Promise<IssuedToken> {
+    return this.sign(
+      { cid: claims.clinicId, mid: claims.membershipId, typ: 'mfa' },
+      claims.userId,
+      MFA_AUDIENCE,
+      MFA_HEADER_TYPE,
+      MFA_TOKEN_TTL_SECONDS,
+    );
+  }
+
+  /** Throws 401 `invalid_mfa_token` (sign in again) when the token is not a valid, current MFA token. */
+  async verifyMfaToken(token: string): Promise<MfaTokenClaims> {
+    try {
+      const payload = await this.verify(token, MFA_AUDIENCE, MFA_HEADER_TYPE, 'mfa', MFA_TOKEN_TTL_SECONDS);
+      if (!isUuid(payload.cid) || !isUuid(payload.mid)) throw unauthenticated();
+      return { userId: payload.sub as string, clinicId: payload.cid, membershipId: payload.mid };
+    } catch {
+      throw new IdentityError(
+        IdentityErrorCode.InvalidMfaToken,
+        'The sign-in step expired or is invalid: sign in again',
+      );
+    }
+  }
+
+  private async sign(
+    claims: Record<string, unknown>,
+    subject: string,
+    audience: string,
+    headerType: string,
+    ttlSeconds: number,
+  ): Promise<IssuedToken> {
+    const issuedAt = Math.floor(this.options.clock.now().getTime() / 1000);
+    const expiresAt = issuedAt + ttlSeconds;
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: ALGORITHM, typ: headerType })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(audience)
+      .setSubject(subject)
+      .setJti(randomUUID())
+      .setIssuedAt(issuedAt)
+      .setNotBefore(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.secret);
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  }
+
+  private async verify(
+    token: string,
+    audience: string,
+    headerType: string,
+    typ: string,
+    maxTtlSeconds: number,
+  ): Promise<JWTPayload & Record<string, unknown>> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw unauthenticated();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.secret, {
+        algorithms: [ALGORITHM],
+        issuer: TOKEN_ISSUER,
+        audience,
+        typ: headerType,
+        requiredClaims: ['exp', 'nbf', 'iat', 'sub'],
+        currentDate: this.options.clock.now(),
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }));
+    } catch {
+      // Bad signature, wrong algorithm, audience, issuer or type, expired, not yet valid, malformed.
+      throw unauthenticated();
+    }
+    if (payload.typ !== typ || !isUuid(payload.sub)) throw unauthenticated();
+    // A token that claims a longer life than we ever issue was not issued by us.
+    if ((payload.exp as number) - (payload.nbf as number) > maxTtlSeconds) throw unauthenticated();
+    return payload;
+  }
+}
+
+function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= 8 && value.every((item) => typeof item === 'string');
+}
+
+function isRole(value: string): value is MembershipRole {
+  return (MEMBERSHIP_ROLES as readonly string[]).includes(value);
+}
