@@ -39,7 +39,9 @@ const demoDir = join(root, '.mend-demo');
 const dataDir = join(demoDir, 'pgdata');
 const masterKeyFile = join(demoDir, 'master.key');
 const jwtSecretFile = join(demoDir, 'jwt.secret');
-const demoPasswordFile = join(demoDir, 'demo-password');
+// The demo's synthetic users share one documented password (README), so a newcomer can sign in;
+// MEND_DEMO_PASSWORD overrides it. The demo listens on loopback and holds synthetic data only.
+const DEFAULT_DEMO_PASSWORD = 'harbour-demo-2026';
 const rolesFile = join(demoDir, 'server-roles.json');
 const pidFile = join(demoDir, 'demo.pid');
 const distMain = (app) => join(root, 'dist', 'apps', app, 'src', 'main.js');
@@ -469,7 +471,7 @@ async function main() {
   const jwtSecret =
     setting('JWT_SECRET') ?? readOrCreateSecretFile(jwtSecretFile, () => randomBytes(48).toString('base64'));
   // One synthetic password for every demo user, printed below; seed:demo sets it on each run.
-  const demoPassword = readOrCreateSecretFile(demoPasswordFile, () => `demo-${randomBytes(9).toString('base64url')}`);
+  const demoPassword = process.env.MEND_DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
 
   const base = {
     ...process.env,
