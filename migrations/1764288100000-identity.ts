@@ -10,16 +10,19 @@ const EMAIL_CHECK = `email = lower(email) and char_length(email) between 3 and 2
  * Identity: users (global), their memberships of clinics, supervision links,
  * invitations, login sessions with their refresh tokens, and password resets.
  *
- * - `users` and `user_recovery_codes` belong to no clinic. Their policies key on
- *   the transaction-local `app.user_id` (app_current_user()): a user reads and
- *   changes only their own row; members of the current clinic may also read the
- *   rows of that clinic's users (names and emails in member lists).
+ * - `users`, `user_credentials` and `user_recovery_codes` belong to no clinic.
+ *   Their policies key on the transaction-local `app.user_id` (app_current_user()):
+ *   a user reads and changes only their own rows; members of the current clinic
+ *   may also read the `users` rows of that clinic's users (names and emails in
+ *   member lists), which is why the password hash and the MFA state live in
+ *   `user_credentials`, whose policy is self-only.
  * - Every other table is a tenant table: clinic_id first in the key, RLS forced,
  *   composite foreign keys, so a cross-clinic reference is refused by the database.
  * - Tokens handed to a browser carry their clinic and row id
  *   (`<clinicId>.<rowId>.<secret>`); only sha256(secret) is stored.
- * - Two reviewed SECURITY DEFINER functions: `login_lookup` (ids and statuses of
- *   the memberships of one email, before any clinic is known) and
+ * - Three reviewed SECURITY DEFINER functions: `login_lookup` (ids and statuses of
+ *   the memberships of one email, before any clinic is known),
+ *   `user_mfa_enrolled` (a boolean for member lists) and
  *   `revoke_user_login_sessions` (a user's own login sessions in every clinic,
  *   when their password changes).
  */
@@ -36,6 +39,16 @@ export class Identity1764288100000 implements MigrationInterface {
         id uuid primary key,
         email text not null,
         display_name text,
+        created_at timestamptz not null default now(),
+        constraint users_email_check check (${EMAIL_CHECK}),
+        constraint users_display_name_check check (char_length(display_name) between 1 and 200)
+      );
+      create unique index users_email_key on users (email);
+
+      -- The secrets of a user, apart from the row colleagues may read: only the
+      -- user themselves (app.user_id) reads or changes this row.
+      create table user_credentials (
+        user_id uuid primary key,
         password_hash text,
         password_changed_at timestamptz,
         mfa_secret text,
@@ -43,11 +56,8 @@ export class Identity1764288100000 implements MigrationInterface {
         mfa_data_key text,
         mfa_enrolled_at timestamptz,
         mfa_last_step bigint,
-        created_at timestamptz not null default now(),
-        constraint users_email_check check (${EMAIL_CHECK}),
-        constraint users_display_name_check check (char_length(display_name) between 1 and 200)
+        constraint user_credentials_user_id_fkey foreign key (user_id) references users (id) on delete cascade
       );
-      create unique index users_email_key on users (email);
 
       create table user_recovery_codes (
         user_id uuid not null,
@@ -211,6 +221,13 @@ export class Identity1764288100000 implements MigrationInterface {
         using (exists (select 1 from memberships m
                         where m.user_id = users.id and m.clinic_id = (select app_current_clinic())));
 
+      -- Self only: a colleague never reads a password hash or a TOTP seed.
+      alter table user_credentials enable row level security;
+      alter table user_credentials force row level security;
+      create policy user_credentials_self on user_credentials
+        using (user_id = (select app_current_user()))
+        with check (user_id = (select app_current_user()));
+
       alter table user_recovery_codes enable row level security;
       alter table user_recovery_codes force row level security;
       create policy user_recovery_codes_self on user_recovery_codes
@@ -218,6 +235,7 @@ export class Identity1764288100000 implements MigrationInterface {
         with check (user_id = (select app_current_user()));
 
       grant select, insert, update on users to mend_runtime;
+      grant select, insert, update on user_credentials to mend_runtime;
       grant select, insert, update, delete on user_recovery_codes to mend_runtime;
       grant select, insert, update on memberships to mend_runtime;
       grant select, insert, delete on supervision_links to mend_runtime;
@@ -233,6 +251,7 @@ export class Identity1764288100000 implements MigrationInterface {
       do $$ begin
         execute format('create policy users_definer on users for select to %I using (true)', current_user);
         execute format('create policy memberships_definer on memberships for select to %I using (true)', current_user);
+        execute format('create policy user_credentials_definer on user_credentials for select to %I using (true)', current_user);
         execute format('create policy login_sessions_definer on login_sessions to %I using (true) with check (true)', current_user);
       end $$;
 
@@ -254,6 +273,24 @@ export class Identity1764288100000 implements MigrationInterface {
         $$;
       revoke all on function login_lookup(text) from public;
       grant execute on function login_lookup(text) to mend_runtime;
+
+      -- REVIEWED (sudo-level): whether a member of the current clinic has a
+      -- confirmed second factor, for member lists (user_credentials is self-only).
+      -- A boolean, never a credential; null for a user who is neither the caller
+      -- nor a member of the current clinic.
+      create function user_mfa_enrolled(p_user_id uuid)
+        returns boolean
+        language sql stable security definer
+        set search_path = public, pg_temp
+        as $$
+          select exists (select 1 from user_credentials c
+                          where c.user_id = p_user_id and c.mfa_enrolled_at is not null)
+           where p_user_id = app_current_user()
+              or exists (select 1 from memberships m
+                          where m.user_id = p_user_id and m.clinic_id = app_current_clinic())
+        $$;
+      revoke all on function user_mfa_enrolled(uuid) from public;
+      grant execute on function user_mfa_enrolled(uuid) to mend_runtime;
 
       -- REVIEWED (sudo-level): revokes the live login sessions of a user in every
       -- clinic (a password is global, its sessions are per clinic). Only for the
@@ -287,6 +324,7 @@ export class Identity1764288100000 implements MigrationInterface {
       -- This policy of users reads memberships: it goes first.
       drop policy users_clinic_members on users;
       drop function revoke_user_login_sessions(uuid, text, timestamptz, uuid, uuid);
+      drop function user_mfa_enrolled(uuid);
       drop function login_lookup(text);
       drop table password_resets;
       drop table refresh_tokens;
@@ -295,6 +333,7 @@ export class Identity1764288100000 implements MigrationInterface {
       drop table supervision_links;
       drop table memberships;
       drop table user_recovery_codes;
+      drop table user_credentials;
       drop table users;
       drop function app_current_user();
     `);

@@ -1,4 +1,5 @@
 import { execFile, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -136,11 +137,12 @@ export class BenchContext {
       );
     }
     try {
-      await execFileAsync(process.execPath, [cliMain, ...args], {
+      const { stdout } = await execFileAsync(process.execPath, [cliMain, ...args], {
         cwd: this.root,
         env: { ...process.env, LOG_LEVEL: 'warn', ...env },
         timeout: 120_000,
       });
+      return stdout;
     } catch (error) {
       throw new Error(
         `cli ${args.join(' ')} failed (exit ${error.code}):\n${tail(`${error.stdout ?? ''}${error.stderr ?? ''}`)}`,
@@ -198,8 +200,16 @@ export class BenchContext {
       QUEUE_BACKEND: 'redis',
       QUEUE_PREFIX: this.queuePrefix,
       MEND_DEMO: 'false',
+      // The API refuses to start without them; a run makes its own unless the caller set them.
+      JWT_SECRET: process.env.JWT_SECRET || this.runSecret('jwt', 48),
+      MASTER_KEY: process.env.MASTER_KEY || this.runSecret('master', 32),
       ...extra,
     };
+  }
+
+  /** Random base64 bytes, the same for every child of this run (the API and worker share keys). */
+  runSecret(label, bytes) {
+    return this.once(`secret-${label}`, () => randomBytes(bytes).toString('base64'));
   }
 
   /** Deletes every Redis key of this run's prefix (BullMQ queues of the apps and of the baselines). */

@@ -4,7 +4,7 @@ import { createLogger, loadConfigOrExit } from '@mend/core';
 
 import { createApiApplication } from './bootstrap.js';
 
-const config = loadConfigOrExit({ database: true, redis: true, jwtSecret: true });
+const config = loadConfigOrExit({ database: true, redis: true, jwtSecret: true, masterKey: true });
 const logger = createLogger(config.logLevel, 'mend-api');
 const app = await createApiApplication(config, logger);
 

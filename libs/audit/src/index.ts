@@ -4,6 +4,7 @@ export * from './security-log-entry.entity.js';
 export * from './audit.error.js';
 export * from './audit-event.input.js';
 export * from './audit-hash.js';
+export * from './audit-query.js';
 export * from './audit-rows.js';
 export * from './audit-sealer.service.js';
 export * from './audit-verifier.js';

@@ -48,3 +48,29 @@ export async function securityEvent(
     metadata: details.metadata,
   });
 }
+
+/**
+ * Records a read of protected records (`<kind>.read`, `<kind>.list`). A caller
+ * that names no actor (an older call site) gets the transaction's signed-in user
+ * (`app.user_id`, set from the verified token) and their membership here, so the
+ * trail always says who read; passing the principal saves that query.
+ */
+export async function auditRead(
+  tx: TenantTransaction,
+  actor: AuditActor | undefined,
+  action: string,
+  target: { readonly type: string; readonly id: string } | null,
+  metadata: AuditMetadata = {},
+): Promise<void> {
+  let reader = actor;
+  if (reader === undefined) {
+    const rows = await tx.query<{ user_id: string | null; membership_id: string | null }>(
+      `select u.user_id,
+              (select m.id from memberships m where m.clinic_id = $1 and m.user_id = u.user_id) as membership_id
+         from (select nullif(current_setting('app.user_id', true), '')::uuid as user_id) u`,
+      [tx.clinicId],
+    );
+    reader = { userId: rows[0]?.user_id ?? null, membershipId: rows[0]?.membership_id ?? null, ip: null };
+  }
+  await auditIdentity(tx, reader, action, target, metadata);
+}

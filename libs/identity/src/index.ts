@@ -30,6 +30,7 @@ export * from './tokens/opaque-token.js';
 export * from './tokens/token.service.js';
 export * from './users/email.js';
 export * from './users/profile.service.js';
+export * from './users/user-credentials.entity.js';
 export * from './users/user-recovery-code.entity.js';
 export * from './users/user.entity.js';
 
@@ -39,12 +40,14 @@ import { SupervisionLink } from './memberships/supervision-link.entity.js';
 import { PasswordReset } from './passwords/password-reset.entity.js';
 import { LoginSession } from './sessions/login-session.entity.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
+import { UserCredentials } from './users/user-credentials.entity.js';
 import { UserRecoveryCode } from './users/user-recovery-code.entity.js';
 import { User } from './users/user.entity.js';
 
 /** Entities owned by identity. */
 export const IDENTITY_ENTITIES = [
   User,
+  UserCredentials,
   UserRecoveryCode,
   Membership,
   SupervisionLink,

@@ -26,9 +26,4 @@ export function isStaff(roles: readonly string[]): boolean {
   return roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role));
 }
 
-/** Route-level role check (403: the route exists for everyone, the action is not theirs). */
-export function assertHasRole(principal: { readonly roles: readonly string[] }, role: MembershipRole): void {
-  if (!principal.roles.includes(role)) {
-    throw new IdentityError(IdentityErrorCode.Forbidden, `Only a member with the ${role} role may do this`);
-  }
-}
+// Who may do what is decided by the one access policy (libs/access), never by role checks here.

@@ -74,7 +74,7 @@ describe('members, me and clinic settings', () => {
       expect(rows).toEqual([{ status: 'active' }]);
       // The refusal is in the caller's audit trail (the request itself rolled back).
       const audit = await db.query(
-        `select outcome, metadata from audit_events where clinic_id = $1 and action = 'access.denied' and actor_membership_id = $2`,
+        `select outcome, metadata from audit_events where clinic_id = $1 and action = 'authz.denied' and actor_membership_id = $2`,
         [admin.clinicId, admin.membershipId],
       );
       expect(audit.rows).toEqual(

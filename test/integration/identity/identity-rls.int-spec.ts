@@ -7,7 +7,7 @@ import { connectAs, openTestDatabase, testConfig, type TestDatabase } from '@men
 
 /**
  * The database backstop of identity, as the runtime role in raw SQL: global
- * tables (users, user_recovery_codes) keyed on app.user_id, tenant tables on
+ * tables (users, user_credentials, user_recovery_codes) keyed on app.user_id, tenant tables on
  * app.clinic_id, and the two reviewed SECURITY DEFINER functions.
  */
 describe('identity tables under row-level security', () => {
@@ -122,6 +122,60 @@ describe('identity tables under row-level security', () => {
         ]),
       ),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it("keeps credentials to their own user: a colleague's password hash and MFA seed are unreachable", async () => {
+    const rows = await asRuntime(
+      { clinicId: clinicA.clinicId, userId: clinicA.userId },
+      async () =>
+        (
+          await runtime.query<{ user_id: string; password_hash: string }>(
+            'select user_id, password_hash from user_credentials',
+          )
+        ).rows,
+    );
+    expect(rows.map((row) => row.user_id)).toEqual([clinicA.userId]);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+    // The row colleagues may read carries no secret at all.
+    await expect(
+      asRuntime({ clinicId: clinicA.clinicId, userId: clinicA.userId }, () =>
+        runtime.query('select password_hash from users where id = $1', [colleagueA.userId]),
+      ),
+    ).rejects.toThrow(/column "password_hash" does not exist/);
+    const colleague = await asRuntime({ clinicId: clinicA.clinicId, userId: clinicA.userId }, async () => ({
+      read: (await runtime.query('select 1 from user_credentials where user_id = $1', [colleagueA.userId])).rowCount,
+      changed: (
+        await runtime.query("update user_credentials set password_hash = 'planted' where user_id = $1", [
+          colleagueA.userId,
+        ])
+      ).rowCount,
+    }));
+    expect(colleague).toEqual({ read: 0, changed: 0 });
+    await expect(
+      asRuntime({ clinicId: clinicA.clinicId, userId: clinicA.userId }, () =>
+        runtime.query("insert into user_credentials (user_id, password_hash) values ($1, 'planted')", [clinicB.userId]),
+      ),
+    ).rejects.toThrow(/row-level security|duplicate key/);
+    // Without app.user_id, nothing at all.
+    const none = await asRuntime(
+      { clinicId: clinicA.clinicId },
+      async () => (await runtime.query('select user_id from user_credentials')).rowCount,
+    );
+    expect(none).toBe(0);
+  });
+
+  it('tells members of the current clinic only whether a colleague enrolled MFA (user_mfa_enrolled)', async () => {
+    const answers = await asRuntime(
+      { clinicId: clinicA.clinicId, userId: clinicA.userId },
+      async () =>
+        (
+          await runtime.query<{ colleague: boolean | null; stranger: boolean | null }>(
+            'select user_mfa_enrolled($1) as colleague, user_mfa_enrolled($2) as stranger',
+            [colleagueA.userId, clinicB.userId],
+          )
+        ).rows[0],
+    );
+    expect(answers).toEqual({ colleague: false, stranger: null });
   });
 
   it('keeps recovery codes to their own user', async () => {

@@ -191,7 +191,7 @@ describe('MFA against PostgreSQL and Redis, two API instances', () => {
     const admin = await connectAs('admin');
     try {
       const { rows } = await admin.query<{ mfa_secret: string; mfa_data_key: string; mfa_last_step: string }>(
-        'select mfa_secret, mfa_data_key, mfa_last_step from users where id = $1',
+        'select mfa_secret, mfa_data_key, mfa_last_step from user_credentials where user_id = $1',
         [userId],
       );
       expect(rows[0].mfa_secret).toMatch(/^v1\./);
@@ -215,14 +215,14 @@ describe('MFA against PostgreSQL and Redis, two API instances', () => {
     const victim = await enrolledUser();
     const intruder = await createUser(a.database.unitOfWork);
     const seen = await a.database.unitOfWork.runWithoutClinic(
-      (tx) => tx.query('select mfa_secret from users where id = $1', [victim.userId]),
+      (tx) => tx.query('select mfa_secret from user_credentials where user_id = $1', [victim.userId]),
       { userId: intruder },
     );
     expect(seen).toEqual([]);
     const changed = await a.database.unitOfWork.runWithoutClinic(
       (tx) =>
         tx.query(
-          'with c as (update users set mfa_last_step = 0 where id = $1 returning 1) select count(*)::int as n from c',
+          'with c as (update user_credentials set mfa_last_step = 0 where user_id = $1 returning 1) select count(*)::int as n from c',
           [victim.userId],
         ),
       { userId: intruder },

@@ -11,12 +11,14 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { AccessAction } from '@mend/access';
 import type { TenantTransaction } from '@mend/core';
 import {
   IdentityError,
   IdentityErrorCode,
   type IdentityServices,
   type LoginResult,
+  type MfaEnrollmentService,
   type Principal,
   type TokenPair,
 } from '@mend/identity';
@@ -32,14 +34,19 @@ import {
   LoginSessionIdParams,
   LoginSessionResponse,
   LogoutRequest,
+  MfaEnrollConfirmRequest,
+  MfaEnrollConfirmResponse,
+  MfaEnrollStartRequest,
+  MfaEnrollStartResponse,
   MfaVerifyRequest,
   RefreshRequest,
   ResetPasswordRequest,
   type TokenDelivery,
 } from './auth.dto.js';
 import { AUTH_COOKIES, IDENTITY_SERVICES } from './identity.tokens.js';
-import { Public } from './public.decorator.js';
-import { CurrentPrincipal, Tx } from './request-scope.js';
+import { AcceptsMfaToken, Public } from './public.decorator.js';
+import { RequestAccess } from './request-access.js';
+import { CurrentPrincipal, requestScope, Tx } from './request-scope.js';
 
 const FORGOT_PASSWORD_ANSWER = 'If an account exists for this email, a reset link will be sent to it.';
 
@@ -50,6 +57,7 @@ export class AuthController {
   constructor(
     @Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices,
     @Inject(AUTH_COOKIES) private readonly cookies: AuthCookies,
+    @Inject(RequestAccess) private readonly access: RequestAccess,
   ) {}
 
   @Public()
@@ -86,7 +94,10 @@ export class AuthController {
   @ApiOperation({
     summary: 'Second step of a staff sign-in: a TOTP or recovery code',
     description:
-      'Each code works once (also across API instances); attempts are rate-limited. An expired or invalid `mfaToken` is 401 `invalid_mfa_token`: sign in again.',
+      'A TOTP code or one of the recovery codes. Each code works once (also across API instances): a replayed or ' +
+      'wrong code is 401 `invalid_second_factor`. At most 5 attempts per 30 s per account, then 429 `rate_limited` ' +
+      'with Retry-After. An expired or invalid `mfaToken` is 401 `invalid_mfa_token`: sign in again. A staff member ' +
+      'without a second factor (`mfaEnrolled: false`) enrols first (POST /api/v1/auth/mfa/enroll/start).',
   })
   @ApiOkResponse({ type: LoginResponse })
   async verifyMfa(
@@ -99,6 +110,71 @@ export class AuthController {
       userAgent: request.headers['user-agent'],
     });
     return this.tokenAnswer(tokens, body.tokenDelivery ?? 'body', reply, false);
+  }
+
+  @AcceptsMfaToken()
+  @Post('mfa/enroll/start')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary: 'Start enrolling a TOTP authenticator',
+    description:
+      'Either with the `mfaToken` of a staff sign-in whose user has no second factor yet (`mfaEnrolled: false`; ' +
+      'no access token needed), or signed in. A user who already has a second factor gets 409 `conflict` unless ' +
+      'the login session proved it (amr includes otp): a password alone never replaces a second factor. The ' +
+      'answer carries the seed once, for the app; nothing changes until POST /api/v1/auth/mfa/enroll/confirm. ' +
+      'An expired or invalid `mfaToken` is 401 `invalid_mfa_token`.',
+  })
+  @ApiOkResponse({ type: MfaEnrollStartResponse })
+  async startMfaEnrolment(
+    @Body() body: MfaEnrollStartRequest,
+    @Req() request: FastifyRequest,
+  ): Promise<MfaEnrollStartResponse> {
+    const enrolment = this.mfaEnrolment();
+    if (body.mfaToken !== undefined) {
+      const started = await enrolment.startWithMfaToken(body.mfaToken, { ip: request.ip });
+      return { otpauthUri: started.otpauthUri, secret: started.secret };
+    }
+    const { tx, principal } = requestScope();
+    await this.access.authorize(AccessAction.UserManageSecondFactor, { kind: 'user', userId: principal.userId });
+    const started = await enrolment.startInSession(tx, principal);
+    return { otpauthUri: started.otpauthUri, secret: started.secret };
+  }
+
+  @AcceptsMfaToken()
+  @Post('mfa/enroll/confirm')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary: 'Confirm the new authenticator with its current code',
+    description:
+      'Activates the second factor and answers ten recovery codes, shown this once only. Every other login ' +
+      'session of the user, in every clinic, ends. With the `mfaToken` of the sign-in the enrolment started from, ' +
+      'the sign-in completes: the answer also carries the tokens (amr pwd+otp). A wrong code is 401 ' +
+      '`invalid_second_factor`; attempts are limited with the sign-in codes (5 per 30 s per account, then 429 ' +
+      'with Retry-After); no enrolment in progress is 409 `conflict`.',
+  })
+  @ApiOkResponse({ type: MfaEnrollConfirmResponse })
+  async confirmMfaEnrolment(
+    @Body() body: MfaEnrollConfirmRequest,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MfaEnrollConfirmResponse> {
+    const enrolment = this.mfaEnrolment();
+    if (body.mfaToken !== undefined) {
+      const completed = await enrolment.confirmWithMfaToken(body.mfaToken, body.code, {
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+      const signedIn = this.tokenAnswer(completed.tokens as TokenPair, body.tokenDelivery ?? 'body', reply, false);
+      return { ...signedIn, recoveryCodes: [...completed.recoveryCodes] };
+    }
+    const { tx, principal } = requestScope();
+    await this.access.authorize(AccessAction.UserManageSecondFactor, { kind: 'user', userId: principal.userId });
+    const completed = await enrolment.confirmInSession(tx, principal, body.code);
+    return { mfaRequired: false, membershipChoiceRequired: false, recoveryCodes: [...completed.recoveryCodes] };
   }
 
   @Public()
@@ -176,6 +252,7 @@ export class AuthController {
     @Tx() tx: TenantTransaction,
     @CurrentPrincipal() principal: Principal,
   ): Promise<LoginSessionResponse[]> {
+    await this.access.authorize(AccessAction.LoginSessionList, { kind: 'user', userId: principal.userId });
     const sessions = await this.identity.sessions.listOwn(tx, principal);
     return sessions.map((session) => ({
       id: session.id,
@@ -204,6 +281,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: LoginSessionIdParams,
   ): Promise<void> {
+    await this.access.authorize(AccessAction.LoginSessionRevoke, { kind: 'login_session', loginSessionId: params.id });
     await this.identity.sessions.revokeOwn(tx, principal, params.id);
   }
 
@@ -223,6 +301,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordRequest,
   ): Promise<void> {
+    await this.access.authorize(AccessAction.UserChangePassword, { kind: 'user', userId: principal.userId });
     await this.identity.passwords.change(tx, principal, body.currentPassword, body.newPassword);
   }
 
@@ -253,6 +332,12 @@ export class AuthController {
   @ApiAcceptedResponse({ type: AcceptedResponse })
   forgotPassword(@Body() _body: ForgotPasswordRequest): AcceptedResponse {
     return { message: FORGOT_PASSWORD_ANSWER };
+  }
+
+  private mfaEnrolment(): MfaEnrollmentService {
+    // Bound by IdentityApiModule (it refuses to start without MASTER_KEY).
+    if (this.identity.mfaEnrollment === undefined) throw new Error('No MFA service is bound');
+    return this.identity.mfaEnrollment;
   }
 
   private async revokeByAccessToken(request: FastifyRequest): Promise<void> {

@@ -203,3 +203,57 @@ export class AcceptedResponse {
   @ApiProperty({ example: 'If an account exists for this email, a reset link will be sent to it.' })
   message: string;
 }
+
+export class MfaEnrollStartRequest {
+  @ApiPropertyOptional({
+    description:
+      'The `mfaToken` of a staff sign-in whose user has no second factor yet (`mfaEnrolled: false`). Omit it when signed in (access token): then a first enrolment, or a replacement if this login session proved the current second factor (amr includes otp).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(TOKEN_MAX)
+  mfaToken?: string;
+}
+
+export class MfaEnrollStartResponse {
+  @ApiProperty({
+    description: 'For a QR code in the authenticator app (TOTP, SHA-1, 6 digits, 30 s). Shown once, never logged.',
+    example: 'otpauth://totp/Mend:counselor%40demo.mend.example?secret=…&issuer=Mend&algorithm=SHA1&digits=6&period=30',
+  })
+  otpauthUri: string;
+
+  @ApiProperty({ description: 'The same seed in Base32, for typing into the app by hand' })
+  secret: string;
+}
+
+export class MfaEnrollConfirmRequest {
+  @ApiPropertyOptional({ description: 'The `mfaToken` the enrolment started with, if it started from a sign-in' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(TOKEN_MAX)
+  mfaToken?: string;
+
+  @ApiProperty({ description: 'The current 6-digit code of the newly added authenticator', example: '123456' })
+  @IsString()
+  @Length(6, 32)
+  code: string;
+
+  @ApiPropertyOptional({
+    enum: TOKEN_DELIVERIES,
+    default: 'body',
+    description: 'With an mfaToken: how to deliver the tokens',
+  })
+  @IsOptional()
+  @IsIn(TOKEN_DELIVERIES)
+  tokenDelivery?: TokenDelivery;
+}
+
+/** The recovery codes (once), and with an mfaToken the completed sign-in. */
+export class MfaEnrollConfirmResponse extends LoginResponse {
+  @ApiProperty({
+    type: [String],
+    example: ['ABCDE-FGHJK'],
+    description: 'Ten single-use recovery codes, shown this once only (only their hashes are stored)',
+  })
+  recoveryCodes: string[];
+}

@@ -13,7 +13,7 @@ import {
 
 import { type AuthCookies, isUnsafeMethod } from './auth-cookies.js';
 import { AUTH_COOKIES, IDENTITY_SERVICES } from './identity.tokens.js';
-import { IS_PUBLIC } from './public.decorator.js';
+import { ACCEPTS_MFA_TOKEN, IS_PUBLIC } from './public.decorator.js';
 
 /** What the guard leaves on the request for the unit of work interceptor. */
 export interface AuthenticatedRequest extends FastifyRequest {
@@ -45,6 +45,13 @@ export class AuthenticationGuard implements CanActivate {
     if (isPublic === true) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // MFA enrolment during a staff sign-in: the handler verifies the mfaToken itself.
+    if (
+      this.reflector.get<boolean | undefined>(ACCEPTS_MFA_TOKEN, context.getHandler()) === true &&
+      hasMfaToken(request.body)
+    ) {
+      return true;
+    }
     const authorization = request.headers.authorization;
     let token: VerifiedAccessToken;
     if (authorization !== undefined) {
@@ -66,4 +73,8 @@ export class AuthenticationGuard implements CanActivate {
     enrichContext({ clinicId: token.clinicId, userId: token.userId });
     return true;
   }
+}
+
+function hasMfaToken(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && typeof (body as { mfaToken?: unknown }).mfaToken === 'string';
 }

@@ -9,6 +9,12 @@ import type { Principal } from '@mend/identity';
 export interface RequestScope {
   readonly tx: TenantTransaction;
   readonly principal: Principal;
+  /**
+   * The access policy's decisions taken for this request (see RequestAccess):
+   * a handler that returns without one is refused by the unit of work
+   * interceptor, so a route cannot forget the policy and still answer.
+   */
+  readonly accessDecisions: string[];
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -2,6 +2,7 @@ import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestI
 import type { Logger } from 'pino';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
+import { AccessDeniedError, AUTHZ_DENIED, recordAccessDenial } from '@mend/access';
 import { DomainError, MEND_LOGGER, UnitOfWork } from '@mend/core';
 import { auditIdentity, type IdentityServices, type VerifiedAccessToken } from '@mend/identity';
 
@@ -17,9 +18,13 @@ import { runInRequestScope } from './request-scope.js';
  * runs, reaching the transaction through `@Tx()`. The response is sent after the
  * commit; an error rolls everything back.
  *
- * A refusal (403, or a 404 for a record the caller may not see or that does not
- * exist: the two are indistinguishable by design) rolls the request back, so it
- * is recorded afterwards in a unit of work of its own.
+ * Every authenticated handler asks the access policy (RequestAccess) before it
+ * answers; one that returns without a decision is a bug, refused with a 500 and
+ * rolled back rather than served unchecked.
+ *
+ * A refusal (the policy's 404 or 403, or a service's 404 for a record that does
+ * not exist: the two are indistinguishable by design) rolls the request back, so
+ * it is recorded afterwards as `authz.denied` in a unit of work of its own.
  */
 @Injectable()
 export class UnitOfWorkInterceptor implements NestInterceptor {
@@ -42,9 +47,16 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
         token.clinicId,
         async (tx) => {
           const principal = { ...(await this.identity.sessions.authenticate(tx, token)), ip: request.ip };
-          return runInRequestScope({ tx, principal }, () =>
+          const accessDecisions: string[] = [];
+          const result = await runInRequestScope({ tx, principal, accessDecisions }, () =>
             lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined }),
           );
+          if (accessDecisions.length === 0) {
+            throw new Error(
+              `${request.method} ${request.routeOptions.url ?? 'unknown'} answered without asking the access policy`,
+            );
+          }
+          return result;
         },
         { userId: token.userId },
       );
@@ -59,23 +71,26 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
     token: VerifiedAccessToken,
     error: DomainError,
   ): Promise<void> {
+    const actor = { userId: token.userId, membershipId: token.membershipId, ip: request.ip };
+    const context = { method: request.method, route: request.routeOptions.url ?? 'unknown' };
     try {
       await this.unitOfWork.run(
         token.clinicId,
-        (tx) =>
-          auditIdentity(
-            tx,
-            { userId: token.userId, membershipId: token.membershipId, ip: request.ip },
-            'access.denied',
-            null,
-            {
-              method: request.method,
-              route: request.routeOptions.url ?? 'unknown',
-              status: error.status,
-              code: error.code,
-            },
-            'denied',
-          ),
+        async (tx) => {
+          if (error instanceof AccessDeniedError) {
+            await recordAccessDenial(tx, actor, error, context);
+          } else {
+            // A service's own refusal (a record gone since the policy saw it, a link that does not exist).
+            await auditIdentity(
+              tx,
+              actor,
+              AUTHZ_DENIED,
+              null,
+              { ...context, status: error.status, code: error.code },
+              'denied',
+            );
+          }
+        },
         { userId: token.userId },
       );
     } catch (auditError) {

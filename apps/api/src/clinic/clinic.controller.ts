@@ -10,10 +10,12 @@ import {
 } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
+import { AccessAction } from '@mend/access';
 import type { TenantTransaction } from '@mend/core';
-import { assertHasRole, type ClinicSettings, type IdentityServices, type Principal } from '@mend/identity';
+import type { ClinicSettings, IdentityServices, Principal } from '@mend/identity';
 
 import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
+import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
 
@@ -48,12 +50,16 @@ function toResponse(clinic: ClinicSettings): ClinicResponse {
 @ApiCookieAuth()
 @Controller('clinic')
 export class ClinicController {
-  constructor(@Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices) {}
+  constructor(
+    @Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices,
+    @Inject(RequestAccess) private readonly access: RequestAccess,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The settings of your clinic (the one your token is for)' })
   @ApiOkResponse({ type: ClinicResponse })
   async get(@Tx() tx: TenantTransaction): Promise<ClinicResponse> {
+    await this.access.authorize(AccessAction.ClinicRead, { kind: 'clinic' });
     return toResponse(await this.identity.clinicSettings.get(tx));
   }
 
@@ -65,7 +71,7 @@ export class ClinicController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: UpdateClinicRequest,
   ): Promise<ClinicResponse> {
-    assertHasRole(principal, 'clinic_admin');
+    await this.access.authorize(AccessAction.ClinicUpdate, { kind: 'clinic' });
     return toResponse(await this.identity.clinicSettings.update(tx, principal, body));
   }
 }

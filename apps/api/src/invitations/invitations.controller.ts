@@ -13,12 +13,14 @@ import {
 import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 
+import { AccessAction } from '@mend/access';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '@mend/contracts';
 import type { TenantTransaction } from '@mend/core';
-import { assertHasRole, type IdentityServices, type Principal } from '@mend/identity';
+import type { IdentityServices, Principal } from '@mend/identity';
 
 import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
 import { Public } from '../auth/public.decorator.js';
+import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
 
@@ -72,18 +74,18 @@ export class InvitationIdParams {
 @ApiProblemResponses()
 @Controller('invitations')
 export class InvitationsController {
-  constructor(@Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices) {}
+  constructor(
+    @Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices,
+    @Inject(RequestAccess) private readonly access: RequestAccess,
+  ) {}
 
   @Get()
   @ApiBearerAuth()
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Pending invitations of the clinic (clinic admins)' })
   @ApiOkResponse({ type: [PendingInvitationResponse] })
-  async list(
-    @Tx() tx: TenantTransaction,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<PendingInvitationResponse[]> {
-    assertHasRole(principal, 'clinic_admin');
+  async list(@Tx() tx: TenantTransaction): Promise<PendingInvitationResponse[]> {
+    await this.access.authorize(AccessAction.InvitationList, { kind: 'clinic' });
     const pending = await this.identity.invitations.listPending(tx);
     return pending.map((invitation) => ({
       invitationId: invitation.invitationId,
@@ -106,7 +108,10 @@ export class InvitationsController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: InvitationIdParams,
   ): Promise<void> {
-    assertHasRole(principal, 'clinic_admin');
+    await this.access.authorize(AccessAction.InvitationRevoke, {
+      kind: 'invitation',
+      invitationId: params.invitationId,
+    });
     await this.identity.invitations.revoke(tx, principal, params.invitationId);
   }
 

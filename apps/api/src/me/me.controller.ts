@@ -1,11 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 
+import { AccessAction } from '@mend/access';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '@mend/contracts';
 import type { TenantTransaction } from '@mend/core';
 import type { IdentityServices, Principal } from '@mend/identity';
 
 import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
+import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
 
@@ -29,12 +31,16 @@ export class MeResponse {
 @ApiCookieAuth()
 @Controller('me')
 export class MeController {
-  constructor(@Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices) {}
+  constructor(
+    @Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices,
+    @Inject(RequestAccess) private readonly access: RequestAccess,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The signed-in person, their membership and clinic' })
   @ApiOkResponse({ type: MeResponse })
   async me(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal): Promise<MeResponse> {
+    await this.access.authorize(AccessAction.UserRead, { kind: 'user', userId: principal.userId });
     const profile = await this.identity.profiles.describe(tx, principal);
     return { ...profile, roles: [...profile.roles], amr: [...profile.amr] };
   }

@@ -9,10 +9,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
+import { AccessAction } from '@mend/access';
 import type { TenantTransaction } from '@mend/core';
-import { assertHasRole, type IdentityServices, type MemberView, type Principal } from '@mend/identity';
+import type { IdentityServices, MemberView, Principal } from '@mend/identity';
 
 import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
+import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
 import {
@@ -41,20 +43,34 @@ export function toMemberResponse(member: MemberView): MemberResponse {
   };
 }
 
-/** The clinic's members, managed by its clinic admins. Ids of other clinics are 404 like unknown ones. */
+function supervisionLink(params: SupervisionParams) {
+  return {
+    kind: 'supervision_link' as const,
+    supervisorMembershipId: params.supervisorMembershipId,
+    counselorMembershipId: params.membershipId,
+  };
+}
+
+/**
+ * The clinic's members, managed by its clinic admins (the access policy decides:
+ * libs/access). Ids of other clinics are 404 like unknown ones.
+ */
 @ApiTags('users')
 @ApiProblemResponses()
 @ApiBearerAuth()
 @ApiCookieAuth()
 @Controller('users')
 export class UsersController {
-  constructor(@Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices) {}
+  constructor(
+    @Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices,
+    @Inject(RequestAccess) private readonly access: RequestAccess,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The clinic's members (clinic admins)" })
   @ApiOkResponse({ type: [MemberResponse] })
-  async list(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal): Promise<MemberResponse[]> {
-    assertHasRole(principal, 'clinic_admin');
+  async list(@Tx() tx: TenantTransaction): Promise<MemberResponse[]> {
+    await this.access.authorize(AccessAction.MemberList, { kind: 'clinic' });
     return (await this.identity.memberships.list(tx)).map(toMemberResponse);
   }
 
@@ -71,7 +87,7 @@ export class UsersController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: InviteRequest,
   ): Promise<InvitationResponse> {
-    assertHasRole(principal, 'clinic_admin');
+    await this.access.authorize(AccessAction.InvitationCreate, { kind: 'clinic' });
     const invitation = await this.identity.invitations.create(tx, principal, { email: body.email, roles: body.roles });
     return {
       invitationId: invitation.invitationId,
@@ -95,7 +111,7 @@ export class UsersController {
     @Param() params: MembershipIdParams,
     @Body() body: UpdateMemberRequest,
   ): Promise<MemberResponse> {
-    assertHasRole(principal, 'clinic_admin');
+    await this.access.authorize(AccessAction.MemberUpdate, { kind: 'membership', membershipId: params.membershipId });
     return toMemberResponse(await this.identity.memberships.update(tx, principal, params.membershipId, body));
   }
 
@@ -112,7 +128,10 @@ export class UsersController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: MembershipIdParams,
   ): Promise<PasswordResetLinkResponse> {
-    assertHasRole(principal, 'clinic_admin');
+    await this.access.authorize(AccessAction.MemberIssuePasswordReset, {
+      kind: 'membership',
+      membershipId: params.membershipId,
+    });
     const reset = await this.identity.passwordResets.issueForMember(tx, principal, params.membershipId);
     return { link: reset.link, expiresAt: reset.expiresAt.toISOString() };
   }
@@ -126,7 +145,7 @@ export class UsersController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: SupervisionParams,
   ): Promise<void> {
-    assertHasRole(principal, 'clinic_admin');
+    await this.access.authorize(AccessAction.SupervisionLinkCreate, supervisionLink(params));
     await this.identity.memberships.linkSupervisor(tx, principal, params.supervisorMembershipId, params.membershipId);
   }
 
@@ -139,7 +158,7 @@ export class UsersController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: SupervisionParams,
   ): Promise<void> {
-    assertHasRole(principal, 'clinic_admin');
+    await this.access.authorize(AccessAction.SupervisionLinkDelete, supervisionLink(params));
     await this.identity.memberships.unlinkSupervisor(tx, principal, params.supervisorMembershipId, params.membershipId);
   }
 }

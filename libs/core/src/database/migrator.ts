@@ -88,6 +88,7 @@ export const MIGRATION_ONLY_OBJECTS: readonly string[] = [
   'security_log_metadata_check',
   'users_email_check',
   'users_display_name_check',
+  'user_credentials_user_id_fkey',
   'user_recovery_codes_user_id_fkey',
   'memberships_clinic_id_fkey',
   'memberships_user_id_fkey',

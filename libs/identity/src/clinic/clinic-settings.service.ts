@@ -1,6 +1,6 @@
 import type { TenantTransaction } from '@mend/core';
 
-import { auditIdentity, type AuditActor } from '../identity-audit.js';
+import { auditIdentity, auditRead, type AuditActor } from '../identity-audit.js';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import { changedRows } from '../sql.js';
 
@@ -22,13 +22,15 @@ export function isValidTimezone(timezone: string): boolean {
 
 /** The current clinic's own settings (name and time zone). */
 export class ClinicSettingsService {
-  async get(tx: TenantTransaction): Promise<ClinicSettings> {
+  /** A read by a member (`actor`: who; default the transaction's user) is audited as `clinic.read`. */
+  async get(tx: TenantTransaction, actor?: AuditActor): Promise<ClinicSettings> {
     const rows = await tx.query<{ id: string; name: string; timezone: string; created_at: Date }>(
       'select id, name, timezone, created_at from clinics where id = $1',
       [tx.clinicId],
     );
     if (rows.length === 0) throw new IdentityError(IdentityErrorCode.NotFound, 'No such clinic');
     const row = rows[0];
+    await auditRead(tx, actor, 'clinic.read', { type: 'clinic', id: row.id });
     return { id: row.id, name: row.name, timezone: row.timezone, createdAt: new Date(row.created_at) };
   }
 

@@ -8,6 +8,7 @@ import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { assertAcceptablePassword } from '../passwords/password-policy.js';
 import { normaliseRoles, type MembershipRole } from '../roles.js';
 import { changedRows } from '../sql.js';
+import { storePasswordHash } from '../users/credentials.js';
 import { isPlausibleEmail, normaliseEmail } from '../users/email.js';
 import { isValidTimezone } from './clinic-settings.service.js';
 
@@ -119,18 +120,14 @@ export class ProvisioningService {
   private async write(tx: TenantTransaction, member: PreparedMember): Promise<ProvisionedMember> {
     const now = this.clock.now();
     if (member.isNewUser) {
-      await tx.query(
-        `insert into users (id, email, display_name, password_hash, password_changed_at, created_at)
-         values ($1, $2, $3, $4, $5, $5)`,
-        [member.userId, member.email, member.displayName, member.passwordHash, now],
-      );
-    } else if (member.passwordHash !== null) {
-      await changedRows(tx, 'update users set password_hash = $2, password_changed_at = $3 where id = $1', [
+      await tx.query(`insert into users (id, email, display_name, created_at) values ($1, $2, $3, $4)`, [
         member.userId,
-        member.passwordHash,
+        member.email,
+        member.displayName,
         now,
       ]);
     }
+    if (member.passwordHash !== null) await storePasswordHash(tx, member.userId, member.passwordHash, now);
     const rows = await tx.query<{ id: string }>(
       'select id from memberships where clinic_id = $1 and user_id = $2 for update',
       [tx.clinicId, member.userId],

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CoreError, CoreErrorCode, type TenantTransaction, type UnitOfWork } from '@mend/core';
 
 import type { Clock } from '../clock.js';
-import { auditIdentity, type AuditActor } from '../identity-audit.js';
+import { auditIdentity, auditRead, type AuditActor } from '../identity-audit.js';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import { invitationLink } from '../links.js';
 import type { LoginThrottle } from '../login/login-throttle.js';
@@ -13,6 +13,7 @@ import { normaliseRoles, type MembershipRole } from '../roles.js';
 import { changedRows } from '../sql.js';
 import { hashEmailForThrottle } from '../throttle/throttle-keys.js';
 import { issueOpaqueToken, parseOpaqueToken, secretMatches } from '../tokens/opaque-token.js';
+import { readPasswordHash, storePasswordHash } from '../users/credentials.js';
 import { isPlausibleEmail, normaliseEmail } from '../users/email.js';
 
 /** An invitation works for seven days, once. */
@@ -119,8 +120,8 @@ export class InvitationService {
     return { invitationId: token.rowId, email, roles, link: invitationLink(this.publicUrl, token.token), expiresAt };
   }
 
-  /** Invitations not yet accepted, revoked or expired. */
-  async listPending(tx: TenantTransaction): Promise<PendingInvitation[]> {
+  /** Invitations not yet accepted, revoked or expired (audited as `invitation.list`). */
+  async listPending(tx: TenantTransaction, actor?: AuditActor): Promise<PendingInvitation[]> {
     const rows = await tx.query<{
       id: string;
       email: string;
@@ -135,6 +136,7 @@ export class InvitationService {
         order by created_at desc, id`,
       [tx.clinicId, this.clock.now()],
     );
+    await auditRead(tx, actor, 'invitation.list', { type: 'clinic', id: tx.clinicId }, { count: rows.length });
     return rows.map((row) => ({
       invitationId: row.id,
       email: row.email,
@@ -184,11 +186,13 @@ export class InvitationService {
           const current = await this.usable(tx, presented.rowId, presented.secret, true);
           const now = this.clock.now();
           if (passwordHash !== null) {
-            await tx.query(
-              `insert into users (id, email, display_name, password_hash, password_changed_at, created_at)
-               values ($1, $2, $3, $4, $5, $5)`,
-              [userId, current.email, displayName ?? null, passwordHash, now],
-            );
+            await tx.query(`insert into users (id, email, display_name, created_at) values ($1, $2, $3, $4)`, [
+              userId,
+              current.email,
+              displayName ?? null,
+              now,
+            ]);
+            await storePasswordHash(tx, userId, passwordHash, now);
           } else if (displayName !== undefined) {
             await changedRows(tx, 'update users set display_name = $2 where id = $1 and display_name is null', [
               userId,
@@ -257,11 +261,7 @@ export class InvitationService {
         retryAfterSeconds: decision.retryAfterSeconds,
       });
     }
-    const rows = await this.unitOfWork.runWithoutClinic(
-      (tx) => tx.query<{ password_hash: string | null }>('select password_hash from users where id = $1', [userId]),
-      { userId },
-    );
-    const hash = rows[0]?.password_hash ?? null;
+    const hash = await this.unitOfWork.runWithoutClinic((tx) => readPasswordHash(tx, userId), { userId });
     const isValid = hash !== null && (await this.hasher.verify(hash, input.password)).isValid;
     if (!isValid) {
       await this.throttle.recordFailure(emailHash, ip);

@@ -1,6 +1,6 @@
-import type { UnitOfWork } from '@mend/core';
+import type { TenantTransaction, UnitOfWork } from '@mend/core';
 
-import { auditIdentity, securityEvent } from '../identity-audit.js';
+import { auditIdentity, securityEvent, type AuditActor } from '../identity-audit.js';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { isStaff, type MembershipRole } from '../roles.js';
@@ -8,9 +8,10 @@ import type { ClientMetadata, LoginSessionService, TokenPair } from '../sessions
 import { changedRows } from '../sql.js';
 import { hashEmailForThrottle } from '../throttle/throttle-keys.js';
 import type { MfaTokenClaims, TokenService } from '../tokens/token.service.js';
+import { readPasswordHash } from '../users/credentials.js';
 import { normaliseEmail } from '../users/email.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { amrFor, type SecondFactorMethod, type SecondFactorVerifier } from './second-factor.js';
+import { amrFor, type SecondFactorCheck, type SecondFactorMethod, type SecondFactorVerifier } from './second-factor.js';
 
 export interface LoginInput extends ClientMetadata {
   readonly email: string;
@@ -57,7 +58,9 @@ export interface LoginServiceOptions {
  * password verification against a dummy hash for unknown emails). The throttle is
  * asked before any verification. Staff memberships then need a second factor: the
  * answer is a short-lived MFA token instead of tokens, and
- * {@link LoginService.completeWithSecondFactor} finishes the sign-in.
+ * {@link LoginService.completeWithSecondFactor} finishes the sign-in (or, for a
+ * staff member not enrolled yet, the MFA enrolment and
+ * {@link LoginService.completeAfterEnrolment}).
  */
 export class LoginService {
   constructor(
@@ -120,6 +123,14 @@ export class LoginService {
     await this.throttle.recordSuccess(emailHash, ip);
 
     if (chosen === undefined) {
+      // A right password but no clinic chosen yet: the security log has the step (no token is issued).
+      await this.unitOfWork.runWithoutClinic((tx) =>
+        securityEvent(tx, 'auth.membership_choice', {
+          email,
+          ip: input.ip ?? null,
+          metadata: { userId: account.userId, memberships: active.length },
+        }),
+      );
       return { kind: 'choose_membership', memberships: await this.describe(account.userId, active) };
     }
 
@@ -131,12 +142,21 @@ export class LoginService {
         clinicId: chosen.clinicId,
         membershipId: chosen.membershipId,
       });
-      return {
-        kind: 'mfa_required',
-        mfaToken: mfa.token,
-        mfaTokenExpiresAt: mfa.expiresAt,
-        mfaEnrolled: await this.secondFactor.isEnrolled(account.userId),
-      };
+      const mfaEnrolled = await this.secondFactor.isEnrolled(account.userId);
+      // The password step of a staff sign-in, in the clinic's trail; `auth.login` follows the second factor.
+      await this.unitOfWork.run(
+        chosen.clinicId,
+        (tx) =>
+          auditIdentity(
+            tx,
+            { userId: account.userId, membershipId: chosen.membershipId, ip: input.ip ?? null },
+            'auth.password_verified',
+            { type: 'membership', id: chosen.membershipId },
+            { secondFactor: 'required', mfaEnrolled },
+          ),
+        { userId: account.userId },
+      );
+      return { kind: 'mfa_required', mfaToken: mfa.token, mfaTokenExpiresAt: mfa.expiresAt, mfaEnrolled };
     }
     const tokens = await this.startSession(
       { userId: account.userId, clinicId: chosen.clinicId, membershipId: chosen.membershipId },
@@ -146,27 +166,32 @@ export class LoginService {
     return { kind: 'tokens', tokens, demoSkipsMfa: isStaff(roles) && this.options.isDemo };
   }
 
-  /** Second step of a staff sign-in: the MFA token and a TOTP or recovery code. */
+  /**
+   * Second step of a staff sign-in: the MFA token and a TOTP or recovery code.
+   * Every attempt is audited in the clinic of the token (`auth.mfa.verify`,
+   * success or failure with a reason code); over the attempt limit the answer is
+   * a 429 with Retry-After.
+   */
   async completeWithSecondFactor(mfaToken: string, code: string, client: ClientMetadata): Promise<TokenPair> {
     const claims = await this.tokens.verifyMfaToken(mfaToken);
-    const method = await this.secondFactor.verify(claims.userId, code);
-    if (method === null) {
-      await this.unitOfWork.run(
-        claims.clinicId,
-        (tx) =>
-          auditIdentity(
-            tx,
-            { userId: claims.userId, membershipId: claims.membershipId, ip: client.ip ?? null },
-            'auth.second_factor',
-            { type: 'user', id: claims.userId },
-            {},
-            'failure',
-          ),
-        { userId: claims.userId },
-      );
+    const check = await this.checkSecondFactor(claims.userId, code);
+    if (!check.ok) {
+      await this.auditSecondFactorFailure(claims, client, 'auth.mfa.verify', check.reason);
+      if (check.reason === 'rate_limited') {
+        throw new IdentityError(
+          IdentityErrorCode.RateLimited,
+          'Too many attempts at a second factor: try again shortly',
+          {
+            retryAfterSeconds: check.retryAfterSeconds,
+          },
+        );
+      }
       throw new IdentityError(IdentityErrorCode.InvalidSecondFactor, 'The code is wrong or was already used');
     }
-    return this.completeAfterSecondFactor(claims, method, client);
+    const method: SecondFactorMethod = check.method === 'totp' ? 'otp' : 'rc';
+    return this.startSession(claims, amrFor(method), client, method, async (tx, actor) => {
+      await auditIdentity(tx, actor, 'auth.mfa.verify', { type: 'user', id: claims.userId }, { method });
+    });
   }
 
   /**
@@ -181,11 +206,67 @@ export class LoginService {
     return this.startSession(claims, amrFor(method), client, method);
   }
 
+  /**
+   * Finishes a staff sign-in whose second factor was just enrolled (the first
+   * code of the new authenticator proved it): in one transaction, every other
+   * login session of the user ends (the second factor changed), the enrolment
+   * is audited, and the new login session starts.
+   */
+  completeAfterEnrolment(claims: MfaTokenClaims, client: ClientMetadata): Promise<TokenPair> {
+    return this.startSession(claims, amrFor('otp'), client, 'otp', async (tx, actor) => {
+      const revoked = await this.sessions.revokeAllOfUser(tx, claims.userId, 'mfa_changed');
+      await auditIdentity(
+        tx,
+        actor,
+        'auth.mfa.enroll',
+        { type: 'user', id: claims.userId },
+        { replaced: false, revokedLoginSessions: revoked },
+      );
+    });
+  }
+
+  /** A failed second-factor attempt, audited in the clinic the MFA token names (ids and a reason code). */
+  async auditSecondFactorFailure(
+    claims: MfaTokenClaims,
+    client: ClientMetadata,
+    action: string,
+    reason: string,
+  ): Promise<void> {
+    await this.unitOfWork.run(
+      claims.clinicId,
+      (tx) =>
+        auditIdentity(
+          tx,
+          { userId: claims.userId, membershipId: claims.membershipId, ip: client.ip ?? null },
+          action,
+          { type: 'user', id: claims.userId },
+          { reason },
+          'failure',
+        ),
+      { userId: claims.userId },
+    );
+  }
+
+  private async checkSecondFactor(userId: string, code: string): Promise<SecondFactorCheck> {
+    if (this.secondFactor.verifyDetailed !== undefined) return this.secondFactor.verifyDetailed(userId, code);
+    try {
+      const method = await this.secondFactor.verify(userId, code);
+      if (method === null) return { ok: false, reason: 'invalid' };
+      return { ok: true, method: method === 'otp' ? 'totp' : 'recovery_code' };
+    } catch (error) {
+      if (error instanceof IdentityError && error.status === 429) {
+        return { ok: false, reason: 'rate_limited', retryAfterSeconds: error.retryAfterSeconds };
+      }
+      throw error;
+    }
+  }
+
   private async startSession(
     claims: MfaTokenClaims,
     amr: readonly string[],
     client: ClientMetadata,
     secondFactor: SecondFactorMethod | null = null,
+    before?: (tx: TenantTransaction, actor: AuditActor) => Promise<void>,
   ): Promise<TokenPair> {
     return this.unitOfWork.run(
       claims.clinicId,
@@ -197,6 +278,8 @@ export class LoginService {
           [claims.clinicId, claims.membershipId, claims.userId],
         );
         if (rows.length === 0) throw invalidCredentials();
+        const actor: AuditActor = { userId: claims.userId, membershipId: claims.membershipId, ip: client.ip ?? null };
+        if (before !== undefined) await before(tx, actor);
         const tokens = await this.sessions.start(
           tx,
           { userId: claims.userId, membershipId: claims.membershipId, roles: rows[0].roles, amr },
@@ -204,7 +287,7 @@ export class LoginService {
         );
         await auditIdentity(
           tx,
-          { userId: claims.userId, membershipId: claims.membershipId, ip: client.ip ?? null },
+          actor,
           'auth.login',
           { type: 'login_session', id: tokens.loginSessionId },
           {
@@ -229,19 +312,20 @@ export class LoginService {
     );
     if (rows.length === 0) {
       // The same second round trip as a known email, so timing does not tell them apart.
-      await this.unitOfWork.runWithoutClinic((tx) => tx.query('select 1 from users where id = app_current_user()'), {
-        userId: '00000000-0000-4000-8000-000000000000',
-      });
+      await this.unitOfWork.runWithoutClinic(
+        (tx) => tx.query('select 1 from user_credentials where user_id = app_current_user()'),
+        {
+          userId: '00000000-0000-4000-8000-000000000000',
+        },
+      );
       return undefined;
     }
     const userId = rows[0].user_id;
-    const users = await this.unitOfWork.runWithoutClinic(
-      (tx) => tx.query<{ password_hash: string | null }>('select password_hash from users where id = $1', [userId]),
-      { userId },
-    );
+    // user_credentials is self-only: the hash is read acting as that user.
+    const passwordHash = await this.unitOfWork.runWithoutClinic((tx) => readPasswordHash(tx, userId), { userId });
     return {
       userId,
-      passwordHash: users[0]?.password_hash ?? null,
+      passwordHash,
       memberships: rows
         .filter((row) => row.clinic_id !== null && row.membership_id !== null && row.status !== null)
         .map((row) => ({
@@ -257,7 +341,7 @@ export class LoginService {
     const newHash = await this.hasher.hash(password);
     await this.unitOfWork.runWithoutClinic(
       (tx) =>
-        changedRows(tx, 'update users set password_hash = $2 where id = $1 and password_hash = $3', [
+        changedRows(tx, 'update user_credentials set password_hash = $2 where user_id = $1 and password_hash = $3', [
           userId,
           newHash,
           oldHash,

@@ -14,7 +14,17 @@ export interface SecondFactorVerifier {
    * second factor.
    */
   verify(userId: string, code: string): Promise<SecondFactorMethod | null>;
+  /**
+   * Optional: like `verify`, with the reason of a failure (for the audit trail)
+   * and the rate limit as a result instead of an exception.
+   */
+  verifyDetailed?(userId: string, code: string): Promise<SecondFactorCheck>;
 }
+
+/** The outcome of one attempt at a second factor, with the reason of a failure (ids and codes only). */
+export type SecondFactorCheck =
+  | { readonly ok: true; readonly method: 'totp' | 'recovery_code' }
+  | { readonly ok: false; readonly reason: string; readonly retryAfterSeconds?: number };
 
 /**
  * `otp`: a TOTP code; `rc`: a recovery code. Both are one-time passwords in the

@@ -1,7 +1,7 @@
 import type { TenantTransaction } from '@mend/core';
 
 import type { Clock } from '../clock.js';
-import { auditIdentity, type AuditActor } from '../identity-audit.js';
+import { auditIdentity, auditRead, type AuditActor } from '../identity-audit.js';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import { normaliseRoles, type MembershipRole, type MembershipStatus } from '../roles.js';
 import type { LoginSessionService } from '../sessions/login-session.service.js';
@@ -41,7 +41,7 @@ interface MemberRow {
 }
 
 const MEMBER_COLUMNS = `m.id, m.user_id, u.email, u.display_name, m.roles, m.status,
-  (u.mfa_enrolled_at is not null) as mfa_enrolled, m.created_at, m.disabled_at`;
+  coalesce(user_mfa_enrolled(m.user_id), false) as mfa_enrolled, m.created_at, m.disabled_at`;
 
 /**
  * The members of the current clinic: list, roles, disable and enable, and
@@ -54,13 +54,15 @@ export class MembershipService {
     private readonly clock: Clock,
   ) {}
 
-  async list(tx: TenantTransaction): Promise<MemberView[]> {
+  /** The clinic's members (audited as `membership.list`). */
+  async list(tx: TenantTransaction, actor?: AuditActor): Promise<MemberView[]> {
     const rows = await tx.query<MemberRow>(
       `select ${MEMBER_COLUMNS} from memberships m join users u on u.id = m.user_id
         where m.clinic_id = $1 order by u.email, m.id`,
       [tx.clinicId],
     );
     const links = await this.links(tx);
+    await auditRead(tx, actor, 'membership.list', { type: 'clinic', id: tx.clinicId }, { count: rows.length });
     return rows.map((row) => toView(row, links));
   }
 

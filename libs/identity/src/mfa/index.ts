@@ -1,3 +1,4 @@
+export * from './mfa-enrollment.service.js';
 export * from './mfa.factory.js';
 export * from './mfa.service.js';
 export * from './mfa.store.js';

@@ -17,6 +17,8 @@ export interface MfaServiceDependencies {
   readonly redis: Redis | undefined;
   /** config.queue.prefix */
   readonly keyPrefix: string;
+  /** Milliseconds since the epoch (the identity clock); tests move it across TOTP steps. */
+  readonly now?: () => number;
 }
 
 /** The production wiring: PostgreSQL store (runtime role, RLS) and the attempt limit in Redis. */
@@ -25,6 +27,6 @@ export function createMfaService(dependencies: MfaServiceDependencies): MfaServi
     new SqlMfaStore(dependencies.unitOfWork),
     dependencies.encryption,
     createSlidingWindow(dependencies.redis),
-    { keyPrefix: dependencies.keyPrefix },
+    { keyPrefix: dependencies.keyPrefix, now: dependencies.now },
   );
 }

@@ -1,4 +1,4 @@
-import type { DataKey, EnvelopeEncryption } from '@mend/core';
+import type { DataKey, EnvelopeEncryption, SystemTransaction } from '@mend/core';
 
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
 import type { SecondFactorMethod, SecondFactorVerifier } from '../login/second-factor.js';
@@ -63,6 +63,11 @@ export class MfaService implements SecondFactorVerifier {
     private readonly options: MfaServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** This service working inside a transaction that acts as the user (see {@link MfaStore.within}). */
+  within(tx: SystemTransaction): MfaService {
+    return new MfaService(this.store.within(tx), this.encryption, this.attempts, this.options);
   }
 
   async isEnrolled(userId: string): Promise<boolean> {

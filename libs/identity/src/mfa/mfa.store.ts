@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '@mend/core';
+import type { SystemTransaction, UnitOfWork } from '@mend/core';
 
 /** A user's MFA columns as stored (seeds sealed, data key wrapped). */
 export interface StoredMfa {
@@ -39,6 +39,12 @@ export interface MfaStore {
   /** Marks an unused recovery code used; false when unknown or already used. */
   useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
   remainingRecoveryCodes(userId: string): Promise<number>;
+  /**
+   * The same store working inside a transaction that already acts as the user
+   * (`app.user_id` set): a signed-in request's own unit of work, so its MFA
+   * writes commit or roll back with it and need no second connection.
+   */
+  within(tx: SystemTransaction): MfaStore;
 }
 
 interface MfaRow {
@@ -53,17 +59,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * PostgreSQL, as the runtime role: every statement runs in a transaction with
- * `app.user_id` set, so the `users` and `user_recovery_codes` self policies
- * (docs/identity-and-audit.md) admit only the user's own row.
+ * `app.user_id` set, so the `user_credentials` and `user_recovery_codes` self
+ * policies (docs/identity-and-audit.md) admit only the user's own rows. The
+ * credentials row is created by the first password or enrolment that needs it.
  */
 export class SqlMfaStore implements MfaStore {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly transaction?: SystemTransaction,
+  ) {}
+
+  within(tx: SystemTransaction): MfaStore {
+    return new SqlMfaStore(this.unitOfWork, tx);
+  }
 
   async load(userId: string): Promise<StoredMfa | null> {
     const rows = await this.asUser(userId, (query) =>
       query<MfaRow>(
-        `select mfa_secret, mfa_pending_secret, mfa_data_key, mfa_enrolled_at, mfa_last_step
-           from users where id = $1`,
+        `select c.mfa_secret, c.mfa_pending_secret, c.mfa_data_key, c.mfa_enrolled_at, c.mfa_last_step
+           from users u left join user_credentials c on c.user_id = u.id
+          where u.id = $1`,
         [userId],
       ),
     );
@@ -88,8 +103,10 @@ export class SqlMfaStore implements MfaStore {
       countOf(
         query(
           `with changed as (
-             update users set mfa_pending_secret = $2, mfa_data_key = $3
-              where id = $1 and mfa_data_key is not distinct from $4
+             insert into user_credentials as c (user_id, mfa_pending_secret, mfa_data_key) values ($1, $2, $3)
+             on conflict (user_id) do update
+                set mfa_pending_secret = excluded.mfa_pending_secret, mfa_data_key = excluded.mfa_data_key
+              where c.mfa_data_key is not distinct from $4
              returning 1)
            select count(*)::int as n from changed`,
           [userId, pendingSecret, dataKey, expectedDataKey],
@@ -110,9 +127,9 @@ export class SqlMfaStore implements MfaStore {
       const changed = await countOf(
         query(
           `with changed as (
-             update users
+             update user_credentials
                 set mfa_secret = $3, mfa_pending_secret = null, mfa_enrolled_at = now(), mfa_last_step = $4
-              where id = $1 and mfa_pending_secret = $2
+              where user_id = $1 and mfa_pending_secret = $2
              returning 1)
            select count(*)::int as n from changed`,
           [userId, expectedPending, secret, step],
@@ -137,8 +154,8 @@ export class SqlMfaStore implements MfaStore {
       countOf(
         query(
           `with changed as (
-             update users set mfa_last_step = $2
-              where id = $1 and mfa_enrolled_at is not null and coalesce(mfa_last_step, -1) < $2
+             update user_credentials set mfa_last_step = $2
+              where user_id = $1 and mfa_enrolled_at is not null and coalesce(mfa_last_step, -1) < $2
              returning 1)
            select count(*)::int as n from changed`,
           [userId, step],
@@ -174,6 +191,8 @@ export class SqlMfaStore implements MfaStore {
 
   private asUser<T>(userId: string, work: (query: Query) => Promise<T>): Promise<T> {
     if (!UUID.test(userId)) return Promise.reject(new Error('A user id is a uuid'));
+    const transaction = this.transaction;
+    if (transaction !== undefined) return work((sql, parameters) => transaction.query(sql, parameters));
     return this.unitOfWork.runWithoutClinic((tx) => work((sql, parameters) => tx.query(sql, parameters)), { userId });
   }
 }
@@ -192,6 +211,10 @@ async function countOf(rows: Promise<Record<string, unknown>[]>): Promise<number
 export class MemoryMfaStore implements MfaStore {
   readonly users = new Map<string, StoredMfa>();
   readonly recoveryCodes = new Map<string, { hash: string; usedAt: Date | null }[]>();
+
+  within(): MfaStore {
+    return this;
+  }
 
   addUser(userId: string): void {
     this.users.set(userId, { secret: null, pendingSecret: null, dataKey: null, enrolledAt: null, lastStep: null });

@@ -7,6 +7,7 @@ import { passwordResetLink } from '../links.js';
 import type { LoginSessionService } from '../sessions/login-session.service.js';
 import { changedRows } from '../sql.js';
 import { issueOpaqueToken, parseOpaqueToken, secretMatches } from '../tokens/opaque-token.js';
+import { storePasswordHash } from '../users/credentials.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { assertAcceptablePassword } from './password-policy.js';
 
@@ -105,11 +106,7 @@ export class PasswordResetService {
         const reset = await this.usableReset(tx, presented.rowId, presented.secret, true);
         if (reset.user_id !== first.user_id) throw invalidLink();
         const now = this.clock.now();
-        await changedRows(tx, 'update users set password_hash = $2, password_changed_at = $3 where id = $1', [
-          reset.user_id,
-          passwordHash,
-          now,
-        ]);
+        await storePasswordHash(tx, reset.user_id, passwordHash, now);
         // This link and every other open link of the member are spent.
         await changedRows(
           tx,

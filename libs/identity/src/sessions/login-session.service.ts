@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { SystemTransaction, TenantTransaction } from '@mend/core';
 
 import type { Clock } from '../clock.js';
-import { auditIdentity } from '../identity-audit.js';
+import { auditIdentity, auditRead } from '../identity-audit.js';
 import { IdentityError, IdentityErrorCode, unauthenticated } from '../identity.errors.js';
 import type { MembershipRole } from '../roles.js';
 import { changedRows } from '../sql.js';
@@ -221,6 +221,13 @@ export class LoginSessionService {
           and idle_expires_at > $3 and absolute_expires_at > $3
         order by created_at desc, id`,
       [tx.clinicId, principal.userId, now],
+    );
+    await auditRead(
+      tx,
+      principal,
+      'login_session.list',
+      { type: 'user', id: principal.userId },
+      { count: rows.length },
     );
     return rows.map((row) => ({
       id: row.id,

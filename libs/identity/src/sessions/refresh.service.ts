@@ -130,6 +130,22 @@ export class RefreshService {
     return isRevoked;
   }
 
+  /** A rotation (or a grace-window answer, `grace`) in the login session's trail: ids only. */
+  private async auditRefresh(
+    tx: TenantTransaction,
+    row: PresentedRow,
+    ip: string | null,
+    grace: boolean,
+  ): Promise<void> {
+    await auditIdentity(
+      tx,
+      { userId: row.user_id, membershipId: row.membership_id, ip },
+      'auth.refresh',
+      { type: 'login_session', id: row.login_session_id },
+      { refreshTokenId: row.id, grace },
+    );
+  }
+
   private async rotate(tx: TenantTransaction, presented: OpaqueToken, ip: string | null): Promise<Outcome> {
     const now = this.clock.now();
     // Row locks on the token and its session serialise concurrent refreshes of one
@@ -179,6 +195,7 @@ export class RefreshService {
         [tx.clinicId, row.id, now, new Date(now.getTime() + REFRESH_GRACE_MS), successorToken.rowId],
       );
       await this.sessions.touch(tx, row.login_session_id, now);
+      await this.auditRefresh(tx, row, ip, false);
       return {
         kind: 'tokens',
         tokens: await this.sessions.tokenPair(principal, successorToken.token, absoluteExpiresAt),
@@ -189,6 +206,7 @@ export class RefreshService {
       const successor = await this.liveSuccessor(tx, row, presented.secret, now);
       if (successor !== undefined) {
         await this.sessions.touch(tx, row.login_session_id, now);
+        await this.auditRefresh(tx, row, ip, true);
         return { kind: 'tokens', tokens: await this.sessions.tokenPair(principal, successor, absoluteExpiresAt) };
       }
     }

@@ -28,7 +28,8 @@ export class ProfileService {
       clinic_name: string;
       clinic_timezone: string;
     }>(
-      `select u.email, u.display_name, (u.mfa_enrolled_at is not null) as mfa_enrolled,
+      `select u.email, u.display_name, coalesce((select c.mfa_enrolled_at is not null from user_credentials c where c.user_id = u.id), false)
+                as mfa_enrolled,
               c.name as clinic_name, c.timezone as clinic_timezone
          from users u cross join clinics c
         where u.id = $1 and c.id = $2`,
@@ -36,6 +37,7 @@ export class ProfileService {
     );
     const row = rows[0];
     if (row === undefined) throw unauthenticated();
+    // Not audited: the caller's own profile holds no clinical content and is read on every page load.
     return {
       userId: principal.userId,
       email: row.email,

@@ -1,0 +1,64 @@
+import type { MembershipRole } from '@mend/contracts';
+
+import { AccessAction } from './access-action.js';
+import type { ResourceKind } from './access-resource.js';
+import { Relationship } from './relationships.js';
+
+/**
+ * One way to be allowed: holding one of `roles` (or any role) and, when given,
+ * standing in `relationship` to the record. An action is allowed when any of its
+ * grants matches; an action with no grant is allowed to nobody.
+ */
+export interface Grant {
+  readonly roles: 'any' | readonly MembershipRole[];
+  readonly relationship?: Relationship;
+}
+
+const ANY_MEMBER: Grant = { roles: 'any' };
+const ADMIN: Grant = { roles: ['clinic_admin'] };
+const SELF: Grant = { roles: 'any', relationship: Relationship.Self };
+const SUPERVISOR_OF: Grant = { roles: ['supervisor'], relationship: Relationship.Supervisor };
+
+/**
+ * The whole policy of this issue, one line per action (README "Roles and access"
+ * documents the same table). A clinic admin manages members, invitations and
+ * settings but, later, reads no notes or answers; everyone manages their own
+ * account and sign-ins; a supervisor sees the memberships of the counselors
+ * they supervise.
+ */
+export const ACCESS_RULES: Readonly<Record<AccessAction, readonly Grant[]>> = {
+  [AccessAction.ClinicRead]: [ANY_MEMBER],
+  [AccessAction.ClinicUpdate]: [ADMIN],
+  [AccessAction.MemberList]: [ADMIN],
+  [AccessAction.MemberRead]: [ADMIN, SELF, SUPERVISOR_OF],
+  [AccessAction.MemberUpdate]: [ADMIN],
+  [AccessAction.MemberIssuePasswordReset]: [ADMIN],
+  [AccessAction.SupervisionLinkRead]: [ADMIN, SELF, SUPERVISOR_OF],
+  [AccessAction.SupervisionLinkCreate]: [ADMIN],
+  [AccessAction.SupervisionLinkDelete]: [ADMIN],
+  [AccessAction.InvitationList]: [ADMIN],
+  [AccessAction.InvitationCreate]: [ADMIN],
+  [AccessAction.InvitationRead]: [ADMIN],
+  [AccessAction.InvitationRevoke]: [ADMIN],
+  [AccessAction.UserRead]: [SELF],
+  [AccessAction.UserChangePassword]: [SELF],
+  [AccessAction.UserManageSecondFactor]: [SELF],
+  [AccessAction.LoginSessionList]: [SELF],
+  [AccessAction.LoginSessionRead]: [SELF],
+  [AccessAction.LoginSessionRevoke]: [SELF],
+  [AccessAction.AuditEventList]: [ADMIN],
+};
+
+/**
+ * Whether a caller may see a record decides how a refusal answers: a record they
+ * may read but not change is 403; one they may not read is 404, exactly like a
+ * record that does not exist (nothing tells them it is there).
+ */
+export const READ_ACTION: Readonly<Record<ResourceKind, AccessAction>> = {
+  clinic: AccessAction.ClinicRead,
+  user: AccessAction.UserRead,
+  membership: AccessAction.MemberRead,
+  supervision_link: AccessAction.SupervisionLinkRead,
+  invitation: AccessAction.InvitationRead,
+  login_session: AccessAction.LoginSessionRead,
+};
