@@ -36,6 +36,24 @@ describe('unit of work and tenant context', () => {
     expect(visible).toEqual([]);
   });
 
+  it('sets the acting user for the transaction only, together with the clinic', async () => {
+    const userId = '7d8f4c2e-1b3a-4c5d-9e6f-0a1b2c3d4e5f';
+    const inside = await unitOfWork.run(
+      clinicA,
+      (tx) =>
+        tx.query<{ clinic: string; user_id: string }>(
+          "select current_setting('app.clinic_id', true) as clinic, current_setting('app.user_id', true) as user_id",
+        ),
+      { userId },
+    );
+    expect(inside[0]).toEqual({ clinic: clinicA, user_id: userId });
+    const after = await unitOfWork.runWithoutClinic((tx) =>
+      tx.query<{ user_id: string | null }>("select current_setting('app.user_id', true) as user_id"),
+    );
+    expect(after[0].user_id ?? '').toBe('');
+    await expect(unitOfWork.run(clinicA, () => Promise.resolve(), { userId: 'not-a-uuid' })).rejects.toThrow(/user id/);
+  });
+
   it('does not leak the clinic after a unit of work that failed and rolled back', async () => {
     await expect(
       unitOfWork.run(clinicA, async (tx) => {

@@ -82,9 +82,13 @@ export interface UnitOfWorkOptions {
   readonly userId?: string;
 }
 
+function assertUserId(userId: string): void {
+  if (!UUID.test(userId)) throw new Error('A unit of work needs a user id (uuid)');
+}
+
 async function setUser(runner: QueryRunner, userId: string | undefined): Promise<void> {
   if (userId === undefined) return;
-  if (!UUID.test(userId)) throw new Error('A unit of work needs a user id (uuid)');
+  assertUserId(userId);
   await runner.query("select set_config('app.user_id', $1, true)", [userId]);
 }
 
@@ -106,8 +110,16 @@ export class UnitOfWork {
     return this.inTransaction(
       options,
       async (runner) => {
-        await runner.query("select set_config('app.clinic_id', $1, true)", [clinicId]);
-        await setUser(runner, options.userId);
+        if (options.userId === undefined) {
+          await runner.query("select set_config('app.clinic_id', $1, true)", [clinicId]);
+        } else {
+          // One round trip for both settings: this runs at the start of every signed-in request.
+          assertUserId(options.userId);
+          await runner.query("select set_config('app.clinic_id', $1, true), set_config('app.user_id', $2, true)", [
+            clinicId,
+            options.userId,
+          ]);
+        }
         return new TenantTransaction(issuedByUnitOfWork, runner.manager, clinicId);
       },
       work,
