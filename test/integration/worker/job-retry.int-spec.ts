@@ -1,6 +1,7 @@
+import type { Job } from 'bullmq';
+
 import { DEFAULT_JOB_OPTIONS, QueueConnection } from '@mend/core';
 import { testConfig } from '@mend/testing';
-import type { Job } from 'bullmq';
 
 describe('a job that keeps throwing', () => {
   it('is retried with backoff up to its attempts and then kept as failed with its error', async () => {
