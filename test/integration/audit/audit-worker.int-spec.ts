@@ -21,6 +21,7 @@ import { AuditSealLoop } from '../../../apps/worker/src/audit/audit-seal-loop.js
 import { createWorkerApplication } from '../../../apps/worker/src/bootstrap.js';
 import { WorkerRuntime } from '../../../apps/worker/src/worker-runtime.service.js';
 import { createOwnDatabase, type OwnDatabase } from '../worker/support/own-database.js';
+import { closeWorkerTestResources } from '../worker/support/worker-test-resources.js';
 import { coverageOf } from './support/audit-chain.js';
 
 async function eventually<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
@@ -66,14 +67,7 @@ describe('worker: audit sealing', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (worker !== undefined) {
-      await worker.get(WorkerRuntime).stop(5_000);
-      await worker.close();
-    }
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queues?.close();
-    await dataSource?.destroy();
-    await database?.drop();
+    await closeWorkerTestResources({ worker, queue, queues, dataSource, database });
   }, 60_000);
 
   it('seals on its own: rows written before it started, and rows written while it runs', async () => {

@@ -12,6 +12,7 @@ import { testConfig, testEnvironment, waitForQueuesToDrain } from '@mend/testing
 import { createWorkerApplication } from '../../../apps/worker/src/bootstrap.js';
 import { WorkerRuntime } from '../../../apps/worker/src/worker-runtime.service.js';
 import { createOwnDatabase, type OwnDatabase } from './support/own-database.js';
+import { closeWorkerTestResources } from './support/worker-test-resources.js';
 
 /** The worker end to end in-process: outbox row -> relay -> BullMQ -> handler -> probe_receipts. */
 describe('worker: outbox to handler', () => {
@@ -59,14 +60,7 @@ describe('worker: outbox to handler', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (worker !== undefined) {
-      await worker.get(WorkerRuntime).stop(5_000);
-      await worker.close();
-    }
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queues?.close();
-    await dataSource?.destroy();
-    await database?.drop();
+    await closeWorkerTestResources({ worker, queue, queues, dataSource, database });
   }, 60_000);
 
   it('delivers a committed enqueue exactly once and never a rolled-back one', async () => {

@@ -13,6 +13,7 @@ import { createWorkerApplication } from '../../../apps/worker/src/bootstrap.js';
 import { WorkerRuntime } from '../../../apps/worker/src/worker-runtime.service.js';
 import { createOwnDatabase, type OwnDatabase } from './support/own-database.js';
 import { spawnTypeScript, type TypeScriptChild } from './support/typescript-child.js';
+import { closeWorkerTestResources } from './support/worker-test-resources.js';
 
 const COMMITTED_ROWS = 3_000;
 const CLINICS = 6;
@@ -50,14 +51,7 @@ describe('outbox relay killed mid-batch', () => {
 
   afterAll(async () => {
     relay?.process.kill('SIGKILL');
-    if (worker !== undefined) {
-      await worker.get(WorkerRuntime).stop(5_000);
-      await worker.close();
-    }
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queues?.close();
-    await dataSource?.destroy();
-    await database?.drop();
+    await closeWorkerTestResources({ worker, queue, queues, dataSource, database });
   }, 60_000);
 
   const startRelay = async (): Promise<TypeScriptChild> => {
