@@ -33,6 +33,34 @@ export enum AccessAction {
   LoginSessionRevoke = 'login_session.revoke',
   /** The clinic's audit trail. */
   AuditEventList = 'audit_event.list',
+  /** Clients the caller may see (filtered by the service: admins all, staff their own, a client themselves). */
+  ClientList = 'client.list',
+  ClientCreate = 'client.create',
+  ClientRead = 'client.read',
+  /** Name, contact, timezone, reminder preferences; archive and restore. */
+  ClientUpdate = 'client.update',
+  /** A client's own reminder channel, time and discreet setting, from the portal. */
+  ClientUpdatePreferences = 'client.update_preferences',
+  /** Invite the client to the portal (the invitation flow, role client). */
+  ClientInvite = 'client.invite',
+  /** Cases the caller may see (filtered by the service). */
+  CaseList = 'case.list',
+  CaseCreate = 'case.create',
+  /** The case record: type, status, participants, care team, safety status (reason: care team only). */
+  CaseRead = 'case.read',
+  /** Title, type and status transitions. */
+  CaseUpdate = 'case.update',
+  CaseManageParticipants = 'case.manage_participants',
+  CaseManageCareTeam = 'case.manage_care_team',
+  /** Set or clear the safety hold (with its private reason). */
+  CaseSetSafetyStatus = 'case.set_safety_status',
+  CaseSecretsPolicyRead = 'case.secrets_policy.read',
+  /** Write a new version of the secrets policy text. */
+  CaseSecretsPolicyUpdate = 'case.secrets_policy.update',
+  /** A participant's own e-signature of the current version. */
+  CaseSecretsPolicySign = 'case.secrets_policy.sign',
+  /** Everything that happened in the case, filtered by what the caller may see. */
+  CaseTimelineRead = 'case.timeline.read',
 }
 
 export const ACCESS_ACTIONS: readonly AccessAction[] = Object.values(AccessAction);
@@ -59,6 +87,23 @@ export const ACTION_RESOURCE_KIND = {
   [AccessAction.LoginSessionRead]: 'login_session',
   [AccessAction.LoginSessionRevoke]: 'login_session',
   [AccessAction.AuditEventList]: 'clinic',
+  [AccessAction.ClientList]: 'clinic',
+  [AccessAction.ClientCreate]: 'clinic',
+  [AccessAction.ClientRead]: 'client',
+  [AccessAction.ClientUpdate]: 'client',
+  [AccessAction.ClientUpdatePreferences]: 'client',
+  [AccessAction.ClientInvite]: 'client',
+  [AccessAction.CaseList]: 'clinic',
+  [AccessAction.CaseCreate]: 'clinic',
+  [AccessAction.CaseRead]: 'case',
+  [AccessAction.CaseUpdate]: 'case',
+  [AccessAction.CaseManageParticipants]: 'case',
+  [AccessAction.CaseManageCareTeam]: 'case',
+  [AccessAction.CaseSetSafetyStatus]: 'case',
+  [AccessAction.CaseSecretsPolicyRead]: 'case',
+  [AccessAction.CaseSecretsPolicyUpdate]: 'case',
+  [AccessAction.CaseSecretsPolicySign]: 'case',
+  [AccessAction.CaseTimelineRead]: 'case',
 } as const satisfies Record<AccessAction, ResourceKind>;
 
 export type ResourceKindOf<A extends AccessAction> = (typeof ACTION_RESOURCE_KIND)[A];

@@ -34,6 +34,11 @@ const ALL_OK: Row = ['ok', 'ok', 'ok', 'ok'];
 const ALL_404: Row = [404, 404, 404, 404];
 const ADMIN_ONLY_VISIBLE: Row = ['ok', 403, 403, 403];
 const ADMIN_ONLY_HIDDEN: Row = ['ok', 404, 404, 404];
+const STAFF_ONLY: Row = ['ok', 'ok', 'ok', 403];
+/** Rows for cases and clients: `own` = on the care team (staff) / the participant or the client themselves (client). */
+const CARE_TEAM_WRITE = { own: STAFF_ONLY, supervisee: [403, 403, 404, 404], colleague: [403, 404, 404, 404] } as const;
+const CARE_TEAM_READ = { own: ALL_OK, supervisee: [403, 'ok', 404, 404], colleague: [403, 404, 404, 404] } as const;
+const DIRECTORY_WRITE = { own: STAFF_ONLY, supervisee: ['ok', 403, 404, 404], colleague: ADMIN_ONLY_HIDDEN } as const;
 
 const EXPECTED: Readonly<Record<AccessAction, Partial<Record<Scenario, Row>>>> = {
   [AccessAction.ClinicRead]: { own: ALL_OK, other_clinic: ALL_404 },
@@ -86,6 +91,33 @@ const EXPECTED: Readonly<Record<AccessAction, Partial<Record<Scenario, Row>>>> =
   [AccessAction.LoginSessionList]: { own: ALL_OK, colleague: ALL_404, other_clinic: ALL_404 },
   [AccessAction.LoginSessionRead]: { own: ALL_OK, colleague: ALL_404, other_clinic: ALL_404 },
   [AccessAction.LoginSessionRevoke]: { own: ALL_OK, colleague: ALL_404, other_clinic: ALL_404 },
+  [AccessAction.ClientList]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ClientCreate]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.CaseList]: { own: ALL_OK, other_clinic: ALL_404 },
+  [AccessAction.CaseCreate]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ClientRead]: {
+    own: ALL_OK,
+    supervisee: ['ok', 'ok', 404, 404],
+    colleague: ADMIN_ONLY_HIDDEN,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.ClientUpdate]: { ...DIRECTORY_WRITE, other_clinic: ALL_404 },
+  [AccessAction.ClientUpdatePreferences]: { ...DIRECTORY_WRITE, own: ALL_OK, other_clinic: ALL_404 },
+  [AccessAction.ClientInvite]: { ...DIRECTORY_WRITE, other_clinic: ALL_404 },
+  [AccessAction.CaseRead]: {
+    own: ALL_OK,
+    supervisee: ['ok', 'ok', 404, 404],
+    colleague: ADMIN_ONLY_HIDDEN,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.CaseUpdate]: { ...CARE_TEAM_WRITE, other_clinic: ALL_404 },
+  [AccessAction.CaseManageParticipants]: { ...CARE_TEAM_WRITE, other_clinic: ALL_404 },
+  [AccessAction.CaseManageCareTeam]: { ...DIRECTORY_WRITE, other_clinic: ALL_404 },
+  [AccessAction.CaseSetSafetyStatus]: { ...CARE_TEAM_WRITE, other_clinic: ALL_404 },
+  [AccessAction.CaseSecretsPolicyRead]: { ...CARE_TEAM_READ, other_clinic: ALL_404 },
+  [AccessAction.CaseSecretsPolicyUpdate]: { ...CARE_TEAM_WRITE, other_clinic: ALL_404 },
+  [AccessAction.CaseSecretsPolicySign]: { ...CARE_TEAM_WRITE, own: [403, 403, 403, 'ok'], other_clinic: ALL_404 },
+  [AccessAction.CaseTimelineRead]: { ...CARE_TEAM_READ, other_clinic: ALL_404 },
 };
 
 const clinicA = randomUUID();
@@ -132,6 +164,33 @@ function resourceFor(kind: ResourceKind, scenario: Scenario, principal: AccessPr
       };
     case 'login_session':
       return { kind, clinicId, loginSessionId: randomUUID(), ...owner };
+    case 'client':
+      // `own`: the principal looks after the client (care team) and, for a client, is that client.
+      return {
+        kind,
+        clinicId,
+        clientId: randomUUID(),
+        status: 'active',
+        membershipId: owner.membershipId,
+        createdByMembershipId: randomUUID(),
+        careTeamMembershipIds: isOwn ? [principal.membershipId] : [randomUUID()],
+        supervisorMembershipIds: supervisors,
+      };
+    case 'case':
+      // `own`: the principal is on the care team (staff) and a participant (client).
+      return {
+        kind,
+        clinicId,
+        caseId: randomUUID(),
+        status: 'active',
+        safetyStatus: 'normal',
+        careTeam: [{ membershipId: owner.membershipId, isPrimary: true }],
+        supervisorMembershipIds: supervisors,
+        participants: [
+          { clientId: randomUUID(), membershipId: owner.membershipId, role: 'harmed' },
+          { clientId: randomUUID(), membershipId: randomUUID(), role: 'harming' },
+        ],
+      };
   }
 }
 

@@ -4,6 +4,8 @@ import type { TenantTransaction } from '@mend/core';
 import type { AccessPrincipal } from './access-principal.js';
 import type {
   AccessResource,
+  CaseResource,
+  ClientResource,
   InvitationResource,
   LoginSessionResource,
   MembershipResource,
@@ -29,6 +31,58 @@ const MEMBERSHIP_SQL = `
     from memberships m
    where m.clinic_id = $1 and m.id = any ($2::uuid[])`;
 
+interface ClientRow {
+  id: string;
+  status: ClientResource['status'];
+  membership_id: string | null;
+  created_by_membership_id: string | null;
+  care_team_ids: string[];
+  supervisor_ids: string[];
+}
+
+const CLIENT_SQL = `
+  with staff as (
+    select t.membership_id
+      from case_participants p
+      join case_care_team t on t.clinic_id = p.clinic_id and t.case_id = p.case_id
+     where p.clinic_id = $1 and p.client_id = $2)
+  select c.id, c.status, c.membership_id, c.created_by_membership_id,
+         array(select distinct s.membership_id::text from staff s order by 1) as care_team_ids,
+         array(select distinct l.supervisor_membership_id::text from supervision_links l
+                where l.clinic_id = c.clinic_id
+                  and (l.counselor_membership_id in (select s.membership_id from staff s)
+                       or l.counselor_membership_id = c.created_by_membership_id)
+                order by 1) as supervisor_ids
+    from clients c
+   where c.clinic_id = $1 and c.id = $2`;
+
+interface CaseRow {
+  id: string;
+  status: CaseResource['status'];
+  safety_status: CaseResource['safetyStatus'];
+  care_team: { membershipId: string; isPrimary: boolean }[];
+  supervisor_ids: string[];
+  participants: { clientId: string; membershipId: string | null; role: CaseResource['participants'][number]['role'] }[];
+}
+
+const CASE_SQL = `
+  select k.id, k.status, k.safety_status,
+         coalesce((select jsonb_agg(jsonb_build_object('membershipId', t.membership_id, 'isPrimary', t.is_primary)
+                                    order by t.membership_id)
+                     from case_care_team t where t.clinic_id = k.clinic_id and t.case_id = k.id), '[]'::jsonb)
+           as care_team,
+         array(select distinct l.supervisor_membership_id::text
+                 from case_care_team t
+                 join supervision_links l on l.clinic_id = t.clinic_id and l.counselor_membership_id = t.membership_id
+                where t.clinic_id = k.clinic_id and t.case_id = k.id order by 1) as supervisor_ids,
+         coalesce((select jsonb_agg(jsonb_build_object('clientId', p.client_id, 'membershipId', c.membership_id,
+                                                       'role', p.role) order by p.client_id)
+                     from case_participants p
+                     join clients c on c.clinic_id = p.clinic_id and c.id = p.client_id
+                    where p.clinic_id = k.clinic_id and p.case_id = k.id), '[]'::jsonb) as participants
+    from cases k
+   where k.clinic_id = $1 and k.id = $2`;
+
 /**
  * Turns what a caller names (ids) into the resource the policy decides on, with
  * the facts its rules need, read in the caller's own transaction. Row-level
@@ -53,7 +107,36 @@ export class AccessResourceLoader {
         return this.invitation(tx, reference.invitationId);
       case 'login_session':
         return this.loginSession(tx, reference.loginSessionId);
+      case 'client':
+        return this.client(tx, reference.clientId);
+      case 'case':
+        return this.case(tx, reference.caseId);
     }
+  }
+
+  /** One query: the client, the care teams of their cases, and the supervisors of those staff. */
+  async client(tx: TenantTransaction, clientId: string): Promise<ClientResource | null> {
+    if (!isUuid(clientId)) return null;
+    const [row] = await tx.query<ClientRow>(CLIENT_SQL, [tx.clinicId, clientId]);
+    return row === undefined
+      ? null
+      : {
+          kind: 'client',
+          clinicId: tx.clinicId,
+          clientId: row.id,
+          status: row.status,
+          membershipId: row.membership_id,
+          createdByMembershipId: row.created_by_membership_id,
+          careTeamMembershipIds: row.care_team_ids,
+          supervisorMembershipIds: row.supervisor_ids,
+        };
+  }
+
+  /** One query: the case, its care team, the supervisors of that team, and its participants. */
+  async case(tx: TenantTransaction, caseId: string): Promise<CaseResource | null> {
+    if (!isUuid(caseId)) return null;
+    const [row] = await tx.query<CaseRow>(CASE_SQL, [tx.clinicId, caseId]);
+    return row === undefined ? null : toCase(tx.clinicId, row);
   }
 
   async membership(tx: TenantTransaction, membershipId: string): Promise<MembershipResource | null> {
@@ -136,6 +219,19 @@ export class AccessResourceLoader {
 
 function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
+}
+
+function toCase(clinicId: string, row: CaseRow): CaseResource {
+  return {
+    kind: 'case',
+    clinicId,
+    caseId: row.id,
+    status: row.status,
+    safetyStatus: row.safety_status,
+    careTeam: row.care_team,
+    supervisorMembershipIds: row.supervisor_ids,
+    participants: row.participants,
+  };
 }
 
 function toMembership(clinicId: string, row: MembershipRow): MembershipResource {

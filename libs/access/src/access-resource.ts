@@ -1,4 +1,11 @@
-import type { MembershipRole, MembershipStatus } from '@mend/contracts';
+import type {
+  CaseStatus,
+  ClientStatus,
+  MembershipRole,
+  MembershipStatus,
+  ParticipantRole,
+  SafetyStatus,
+} from '@mend/contracts';
 
 import type { AccessAction, ResourceKindOf } from './access-action.js';
 
@@ -17,7 +24,9 @@ export type AccessResource =
   | MembershipResource
   | SupervisionLinkResource
   | InvitationResource
-  | LoginSessionResource;
+  | LoginSessionResource
+  | ClientResource
+  | CaseResource;
 
 export type ResourceKind = AccessResource['kind'];
 
@@ -28,6 +37,8 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   'supervision_link',
   'invitation',
   'login_session',
+  'client',
+  'case',
 ];
 
 /** The clinic itself: its settings, and clinic-wide lists (members, invitations, audit trail). */
@@ -78,6 +89,47 @@ export interface LoginSessionResource {
   readonly membershipId: string;
 }
 
+/** A person receiving care, with who looks after them. */
+export interface ClientResource {
+  readonly kind: 'client';
+  readonly clinicId: string;
+  readonly clientId: string;
+  readonly status: ClientStatus;
+  /** The client's own portal membership, if they have one. */
+  readonly membershipId: string | null;
+  /** The staff member who registered the client (they keep sight of them before any case exists). */
+  readonly createdByMembershipId: string | null;
+  /** Members of the care team of any case this client takes part in. */
+  readonly careTeamMembershipIds: readonly string[];
+  /** Supervisors of the creator or of any of those care-team members. */
+  readonly supervisorMembershipIds: readonly string[];
+}
+
+export interface CaseParticipantFact {
+  readonly clientId: string;
+  /** The participant's portal membership (null until they accept an invitation). */
+  readonly membershipId: string | null;
+  readonly role: ParticipantRole;
+}
+
+export interface CareTeamFact {
+  readonly membershipId: string;
+  readonly isPrimary: boolean;
+}
+
+/** A case, with its care team, the supervisors of that team, and its participants. */
+export interface CaseResource {
+  readonly kind: 'case';
+  readonly clinicId: string;
+  readonly caseId: string;
+  readonly status: CaseStatus;
+  readonly safetyStatus: SafetyStatus;
+  readonly careTeam: readonly CareTeamFact[];
+  /** Supervisors of any care-team member. */
+  readonly supervisorMembershipIds: readonly string[];
+  readonly participants: readonly CaseParticipantFact[];
+}
+
 /**
  * What a caller names: ids only, as they arrive in a path, a body or a job
  * payload. The clinic is never part of it: it is the principal's (from the
@@ -93,7 +145,9 @@ export type ResourceReference =
       readonly counselorMembershipId: string;
     }
   | { readonly kind: 'invitation'; readonly invitationId: string }
-  | { readonly kind: 'login_session'; readonly loginSessionId: string };
+  | { readonly kind: 'login_session'; readonly loginSessionId: string }
+  | { readonly kind: 'client'; readonly clientId: string }
+  | { readonly kind: 'case'; readonly caseId: string };
 
 export type ResourceOf<A extends AccessAction> = Extract<AccessResource, { kind: ResourceKindOf<A> }>;
 export type ReferenceOf<A extends AccessAction> = Extract<ResourceReference, { kind: ResourceKindOf<A> }>;
@@ -113,5 +167,9 @@ export function resourceIdOf(resource: AccessResource | ResourceReference): stri
       return resource.invitationId;
     case 'login_session':
       return resource.loginSessionId;
+    case 'client':
+      return resource.clientId;
+    case 'case':
+      return resource.caseId;
   }
 }

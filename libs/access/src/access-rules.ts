@@ -18,6 +18,13 @@ const ANY_MEMBER: Grant = { roles: 'any' };
 const ADMIN: Grant = { roles: ['clinic_admin'] };
 const SELF: Grant = { roles: 'any', relationship: Relationship.Self };
 const SUPERVISOR_OF: Grant = { roles: ['supervisor'], relationship: Relationship.Supervisor };
+const STAFF = ['clinic_admin', 'supervisor', 'counselor'] as const;
+const CLINICIANS: Grant = { roles: ['counselor', 'supervisor'] };
+/** On the care team of the case (or, for a client, of one of their cases). */
+const CARE_TEAM: Grant = { roles: STAFF, relationship: Relationship.CareTeam };
+/** A participant of the case, through their own client portal membership. */
+const PARTICIPANT: Grant = { roles: ['client'], relationship: Relationship.Participant };
+const CLIENT_SELF: Grant = { roles: ['client'], relationship: Relationship.Self };
 
 /**
  * The whole policy of this issue, one line per action (README "Roles and access"
@@ -47,6 +54,26 @@ export const ACCESS_RULES: Readonly<Record<AccessAction, readonly Grant[]>> = {
   [AccessAction.LoginSessionRead]: [SELF],
   [AccessAction.LoginSessionRevoke]: [SELF],
   [AccessAction.AuditEventList]: [ADMIN],
+  // Clients and cases. A clinic admin keeps the directory (who is a client, who
+  // is on which care team) but reads no clinical content: no plan, ledger or
+  // timeline. Supervisors read what the counselors they supervise read.
+  [AccessAction.ClientList]: [ADMIN, CLINICIANS],
+  [AccessAction.ClientCreate]: [ADMIN, CLINICIANS],
+  [AccessAction.ClientRead]: [ADMIN, CARE_TEAM, SUPERVISOR_OF, CLIENT_SELF],
+  [AccessAction.ClientUpdate]: [ADMIN, CARE_TEAM],
+  [AccessAction.ClientUpdatePreferences]: [ADMIN, CARE_TEAM, CLIENT_SELF],
+  [AccessAction.ClientInvite]: [ADMIN, CARE_TEAM],
+  [AccessAction.CaseList]: [ANY_MEMBER],
+  [AccessAction.CaseCreate]: [ADMIN, CLINICIANS],
+  [AccessAction.CaseRead]: [ADMIN, CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.CaseUpdate]: [CARE_TEAM],
+  [AccessAction.CaseManageParticipants]: [CARE_TEAM],
+  [AccessAction.CaseManageCareTeam]: [ADMIN, CARE_TEAM],
+  [AccessAction.CaseSetSafetyStatus]: [CARE_TEAM],
+  [AccessAction.CaseSecretsPolicyRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.CaseSecretsPolicyUpdate]: [CARE_TEAM],
+  [AccessAction.CaseSecretsPolicySign]: [PARTICIPANT],
+  [AccessAction.CaseTimelineRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
 };
 
 /**
@@ -61,4 +88,6 @@ export const READ_ACTION: Readonly<Record<ResourceKind, AccessAction>> = {
   supervision_link: AccessAction.SupervisionLinkRead,
   invitation: AccessAction.InvitationRead,
   login_session: AccessAction.LoginSessionRead,
+  client: AccessAction.ClientRead,
+  case: AccessAction.CaseRead,
 };

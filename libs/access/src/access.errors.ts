@@ -38,6 +38,8 @@ export const NOT_FOUND_DETAIL: Readonly<Record<ResourceKind, string>> = {
   supervision_link: 'No such supervision link',
   invitation: 'No such pending invitation',
   login_session: 'No such login session',
+  client: 'No such client',
+  case: 'No such case',
 };
 
 const FORBIDDEN_DETAIL = 'Your roles in this clinic do not allow this';

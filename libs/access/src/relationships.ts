@@ -10,8 +10,14 @@ import type { AccessResource } from './access-resource.js';
 export enum Relationship {
   /** Authorship of one's own account: the principal's user, membership or login session (or a link they are part of). */
   Self = 'self',
-  /** The principal supervises the counselor the record belongs to. */
+  /** The principal supervises the counselor the record belongs to (for a case: any care-team member). */
   Supervisor = 'supervisor',
+  /** The principal is on the care team of the case (for a client: of one of their cases, or registered them). */
+  CareTeam = 'care_team',
+  /** The principal is the case's primary counselor. */
+  PrimaryCounselor = 'primary_counselor',
+  /** The principal is a participant of the case (through their client portal membership). */
+  Participant = 'participant',
 }
 
 export const RELATIONSHIPS: readonly Relationship[] = Object.values(Relationship);
@@ -47,6 +53,27 @@ export function relationshipsOf(principal: AccessPrincipal, resource: AccessReso
     case 'login_session':
       if (sameId(resource.userId, principal.userId) && sameId(resource.membershipId, principal.membershipId)) {
         found.add(Relationship.Self);
+      }
+      break;
+    case 'client':
+      if (sameId(resource.membershipId, principal.membershipId)) found.add(Relationship.Self);
+      if (
+        sameId(resource.createdByMembershipId, principal.membershipId) ||
+        resource.careTeamMembershipIds.some((id) => sameId(id, principal.membershipId))
+      ) {
+        found.add(Relationship.CareTeam);
+      }
+      if (supervises(resource.supervisorMembershipIds)) found.add(Relationship.Supervisor);
+      break;
+    case 'case':
+      for (const member of resource.careTeam) {
+        if (!sameId(member.membershipId, principal.membershipId)) continue;
+        found.add(Relationship.CareTeam);
+        if (member.isPrimary) found.add(Relationship.PrimaryCounselor);
+      }
+      if (supervises(resource.supervisorMembershipIds)) found.add(Relationship.Supervisor);
+      if (resource.participants.some((participant) => sameId(participant.membershipId, principal.membershipId))) {
+        found.add(Relationship.Participant);
       }
       break;
   }

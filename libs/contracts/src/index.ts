@@ -5,3 +5,4 @@
 export type { ProblemDocument, FieldProblem } from './problem.js';
 export * from './health.js';
 export * from './identity.js';
+export * from './cases.js';

@@ -4,9 +4,10 @@
  * domain library in the dependency order; apps import it, libraries never do.
  */
 import { AUDIT_ENTITIES } from '@mend/audit';
+import { CLIENTS_ENTITIES } from '@mend/clients';
 import { CORE_ENTITIES } from '@mend/core';
 import { IDENTITY_ENTITIES } from '@mend/identity';
 
 export { MIGRATIONS } from '@mend/migrations';
 
-export const ENTITIES = [...CORE_ENTITIES, ...AUDIT_ENTITIES, ...IDENTITY_ENTITIES];
+export const ENTITIES = [...CORE_ENTITIES, ...AUDIT_ENTITIES, ...IDENTITY_ENTITIES, ...CLIENTS_ENTITIES];

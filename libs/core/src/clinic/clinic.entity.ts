@@ -13,6 +13,10 @@ export class Clinic {
   @Column('text', { default: 'UTC' })
   timezone: string;
 
+  /** The clinic's display labels for participant roles (`harmed`, `harming`, …); missing keys use the defaults. */
+  @Column('jsonb', { default: () => "'{}'" })
+  participantRoleLabels: Record<string, string>;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }
