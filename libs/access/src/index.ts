@@ -9,3 +9,4 @@ export * from './access.errors.js';
 export * from './access.service.js';
 export * from './relationships.js';
 export * from './job-access.js';
+export * from './case-viewer.js';

@@ -7,7 +7,14 @@ import { AUDIT_ENTITIES } from '@mend/audit';
 import { CLIENTS_ENTITIES } from '@mend/clients';
 import { CORE_ENTITIES } from '@mend/core';
 import { IDENTITY_ENTITIES } from '@mend/identity';
+import { REPAIR_PLANS_ENTITIES } from '@mend/repair-plans';
 
 export { MIGRATIONS } from '@mend/migrations';
 
-export const ENTITIES = [...CORE_ENTITIES, ...AUDIT_ENTITIES, ...IDENTITY_ENTITIES, ...CLIENTS_ENTITIES];
+export const ENTITIES = [
+  ...CORE_ENTITIES,
+  ...AUDIT_ENTITIES,
+  ...IDENTITY_ENTITIES,
+  ...CLIENTS_ENTITIES,
+  ...REPAIR_PLANS_ENTITIES,
+];

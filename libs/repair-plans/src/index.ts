@@ -1,0 +1,3 @@
+export * from './timeline/case-timeline-entry.js';
+
+export const REPAIR_PLANS_ENTITIES: (new () => object)[] = [];
