@@ -6,6 +6,7 @@ import { ENTITIES } from '@mend/platform';
 
 import { IdentityApiModule, type IdentityApiOptions } from './auth/identity-api.module.js';
 import { HealthController } from './health/health.controller.js';
+import { CaseTimelineController } from './timeline/case-timeline.controller.js';
 
 export interface ApiModuleOptions {
   readonly config: MendConfig;
@@ -30,7 +31,7 @@ export class ApiModule {
         }),
         IdentityApiModule.forRoot(options.identity),
       ],
-      controllers: [HealthController, ...(options.extraControllers ?? [])],
+      controllers: [HealthController, CaseTimelineController, ...(options.extraControllers ?? [])],
     };
   }
 }

@@ -7,6 +7,7 @@ import {
   memberOf,
   type AuthorizationWorld,
   type Caller,
+  type CaseFixture,
   type RequestSpec,
 } from './support/authorization-world.js';
 
@@ -44,7 +45,8 @@ export interface MatrixCase {
 }
 
 /** The kinds of record ids the isolation test draws from the other clinic. */
-export type IdKind = 'membership' | 'user' | 'login_session' | 'invitation' | 'refresh_token' | 'password_reset';
+export type IdKind =
+  'membership' | 'user' | 'login_session' | 'invitation' | 'refresh_token' | 'password_reset' | 'client' | 'case';
 
 export interface IsolationSpec {
   /** The ids the route names (path parameters, body fields, ids inside tokens), in order. */
@@ -93,6 +95,16 @@ const adminsOnly = (spec: RequestSpec, success = 200): MatrixCase => ({
 /** For a member caller: a fresh member of their clinic; for anonymous: of clinic A (they get 401 anyway). */
 async function colleague(world: AuthorizationWorld, caller: Caller, roles: MembershipRole[] = ['counselor']) {
   return world.member(caller.clinic?.clinicId ?? world.clinics.A.clinicId, roles);
+}
+
+/**
+ * A fresh couple case of the caller's clinic (clinic A for anonymous): the clinic's
+ * counselor is primary (their supervisor supervises them), the clinic's client
+ * caller is partner A. So, on case routes: counselor = care team, supervisor =
+ * supervisor of the care team, client = participant, clinic_admin = directory only.
+ */
+async function caseOf(world: AuthorizationWorld, caller: Caller): Promise<CaseFixture> {
+  return world.couple(caller.clinic ?? world.clinics.A);
 }
 
 export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
@@ -564,6 +576,21 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
       build: ([id]) => ({ method: 'DELETE', url: api(`/invitations/${id}`) }),
       expected: 404,
     },
+  },
+
+  // ---- cases -----------------------------------------------------------------------------------
+  'GET /api/v1/cases/:caseId/timeline': {
+    cases: [
+      {
+        name: "a case of the caller's clinic",
+        allow: ['supervisor', 'counselor', 'client'],
+        success: 200,
+        // The clinic admin sees the case in the directory, not its history.
+        denied: 403,
+        build: async (world, caller) => get(api(`/cases/${(await caseOf(world, caller)).caseId}/timeline`)),
+      },
+    ],
+    isolation: { slots: ['case'], build: ([caseId]) => get(api(`/cases/${caseId}/timeline`)), expected: 404 },
   },
 };
 

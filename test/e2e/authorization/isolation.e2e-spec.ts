@@ -35,6 +35,8 @@ const ID_QUERIES: Readonly<Record<IdKind, string>> = {
   invitation: 'select id from invitations where clinic_id = $1',
   refresh_token: 'select id from refresh_tokens where clinic_id = $1',
   password_reset: 'select id from password_resets where clinic_id = $1',
+  client: 'select id from clients where clinic_id = $1',
+  case: 'select id from cases where clinic_id = $1',
 };
 
 /**
@@ -53,7 +55,16 @@ describe('cross-clinic isolation (from the authorization matrix)', () => {
   const pools: Record<ClinicLabel, Record<IdKind, string[]>> = { A: emptyPools(), B: emptyPools() };
 
   function emptyPools(): Record<IdKind, string[]> {
-    return { membership: [], user: [], login_session: [], invitation: [], refresh_token: [], password_reset: [] };
+    return {
+      membership: [],
+      user: [],
+      login_session: [],
+      invitation: [],
+      refresh_token: [],
+      password_reset: [],
+      client: [],
+      case: [],
+    };
   }
 
   beforeAll(async () => {
@@ -67,6 +78,7 @@ describe('cross-clinic isolation (from the authorization matrix)', () => {
         await world.passwordReset(clinicId);
         const member = await world.member(clinicId, [ROLES[index]]);
         await world.loginSession(member, [ROLES[index]]);
+        await world.couple(world.clinics[label]);
       }
       for (const kind of Object.keys(ID_QUERIES) as IdKind[]) {
         const { rows } = await world.admin.query<{ id: string }>(ID_QUERIES[kind], [clinicId]);

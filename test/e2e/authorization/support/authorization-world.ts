@@ -36,6 +36,17 @@ export interface ClinicFixtures {
   readonly label: ClinicLabel;
   readonly clinicId: string;
   readonly callers: Readonly<Record<MembershipRole, Caller>>;
+  /** The client record of the clinic's `client` caller (their portal membership is linked to it). */
+  readonly clientId: string;
+}
+
+/** A fresh couple case: the clinic's counselor is its primary counselor, the clinic's client caller partner A. */
+export interface CaseFixture {
+  readonly caseId: string;
+  /** Partner A: the client caller's own client record. */
+  readonly partnerAClientId: string;
+  /** Partner B: a client without a portal account. */
+  readonly partnerBClientId: string;
 }
 
 /** One route as the router has it: `GET /api/v1/users/:membershipId`. */
@@ -195,7 +206,8 @@ export class AuthorizationWorld {
     }
     // The supervisor of each clinic supervises its counselor: the relationship exists in every run.
     await this.link(clinicId, memberOf(callers.supervisor).membershipId, memberOf(callers.counselor).membershipId);
-    return Object.assign(shell, { callers });
+    const clientId = await this.client(clinicId, memberOf(callers.client).membershipId);
+    return Object.assign(shell, { callers, clientId });
   }
 
   inject(spec: RequestSpec, caller: Caller): Promise<LightMyRequestResponse> {
@@ -225,6 +237,44 @@ export class AuthorizationWorld {
     if (caller.clinic === null || caller.role === null) return null;
     const member = await this.member(caller.clinic.clinicId, [caller.role]);
     return { tokens: await signIn(this.api, member), password: member.password };
+  }
+
+  /** A client record (fixture rows: the clients API is under test elsewhere). */
+  async client(clinicId: string, membershipId: string | null = null): Promise<string> {
+    const clientId = randomUUID();
+    await this.app
+      .get(UnitOfWork)
+      .run(clinicId, (tx) =>
+        tx.query(
+          `insert into clients (clinic_id, id, display_name, timezone, membership_id) values ($1, $2, $3, 'UTC', $4)`,
+          [clinicId, clientId, `Synthetic Client ${clientId.slice(0, 6)}`, membershipId],
+        ),
+      );
+    return clientId;
+  }
+
+  /** A fresh couple case of the clinic (see {@link CaseFixture}). */
+  async couple(clinic: ClinicFixtures): Promise<CaseFixture> {
+    const caseId = randomUUID();
+    const partnerBClientId = await this.client(clinic.clinicId);
+    const counselor = memberOf(clinic.callers.counselor).membershipId;
+    await this.app.get(UnitOfWork).run(clinic.clinicId, async (tx) => {
+      await tx.query(
+        `insert into cases (clinic_id, id, title, type, status, created_by_membership_id)
+         values ($1, $2, 'Synthetic case', 'couple', 'active', $3)`,
+        [clinic.clinicId, caseId, counselor],
+      );
+      await tx.query(
+        'insert into case_care_team (clinic_id, case_id, membership_id, is_primary) values ($1, $2, $3, true)',
+        [clinic.clinicId, caseId, counselor],
+      );
+      await tx.query(
+        `insert into case_participants (clinic_id, case_id, client_id, role)
+         values ($1, $2, $3, 'harmed'), ($1, $2, $4, 'harming')`,
+        [clinic.clinicId, caseId, clinic.clientId, partnerBClientId],
+      );
+    });
+    return { caseId, partnerAClientId: clinic.clientId, partnerBClientId };
   }
 
   async link(clinicId: string, supervisorMembershipId: string, counselorMembershipId: string): Promise<void> {
