@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+import { UnitOfWork } from '@mend/core';
+
+import { startIdentityApp, type IdentityApp } from '../auth/support/identity-app.js';
+import { createCaseWorld, type CaseWorld } from '../cases/support/case-world.js';
+
+interface TimelinePage {
+  entries: { at: string; kind: string; id: string; summary: string; refs: Record<string, unknown> }[];
+  nextCursor: string | null;
+}
+
+describe('GET /cases/:caseId/timeline', () => {
+  let api: IdentityApp;
+  let world: CaseWorld;
+  const changes: { id: string; at: string; to: string }[] = [];
+
+  beforeAll(async () => {
+    api = await startIdentityApp();
+    world = await createCaseWorld(api);
+    // Three dated status changes (fixture rows; the cases API writes the same rows).
+    const steps = [
+      { to: 'active', at: '2026-01-05T10:00:00.000Z' },
+      { to: 'on_hold', at: '2026-02-01T10:00:00.000Z' },
+      { to: 'active', at: '2026-03-01T10:00:00.000Z' },
+    ];
+    await api.app.get(UnitOfWork).run(world.clinicId, async (tx) => {
+      for (const step of steps) {
+        const id = randomUUID();
+        await tx.query(
+          `insert into case_status_changes (clinic_id, id, case_id, to_status, reason, changed_at, changed_by_membership_id)
+           values ($1, $2, $3, $4, 'a private reason', $5, $6)`,
+          [world.clinicId, id, world.caseId, step.to, step.at, world.counselor.member.membershipId],
+        );
+        changes.push({ id, at: step.at, to: step.to });
+      }
+    });
+  });
+  afterAll(() => api.close());
+
+  const timeline = (headers: Record<string, string>, query = '') =>
+    api.inject({ method: 'GET', url: `/api/v1/cases/${world.caseId}/timeline${query}`, headers });
+
+  it('lists what happened newest first for the care team, its supervisor and the participants, without reasons', async () => {
+    for (const who of [world.counselor, world.supervisor, world.partnerA, world.partnerB]) {
+      const response = await timeline(who.headers);
+      expect(response.statusCode).toBe(200);
+      const page = response.json<TimelinePage>();
+      expect(page.entries.map((entry) => [entry.kind, entry.id, entry.at])).toEqual(
+        [...changes].reverse().map((change) => ['case.status_changed', change.id, change.at]),
+      );
+      expect(response.body).not.toContain('a private reason');
+      expect(page.nextCursor).toBeNull();
+    }
+  });
+
+  it('is refused to the clinic admin (directory only: 403) and to a counselor off the care team (404)', async () => {
+    expect((await timeline(world.admin.headers)).statusCode).toBe(403);
+    const hidden = await timeline(world.otherCounselor.headers);
+    expect(hidden.statusCode).toBe(404);
+    const unknown = await api.inject({
+      method: 'GET',
+      url: `/api/v1/cases/${randomUUID()}/timeline`,
+      headers: world.otherCounselor.headers,
+    });
+    expect(hidden.json<{ detail: string }>().detail).toBe(unknown.json<{ detail: string }>().detail);
+  });
+
+  it('pages with an opaque cursor, without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let query = '?limit=1';
+    for (let page = 0; page < 5; page += 1) {
+      const body = (await timeline(world.counselor.headers, query)).json<TimelinePage>();
+      seen.push(...body.entries.map((entry) => entry.id));
+      if (body.nextCursor === null) break;
+      query = `?limit=1&before=${body.nextCursor}`;
+    }
+    expect(seen).toEqual([...changes].reverse().map((change) => change.id));
+  });
+
+  it('answers 400 naming the field for a bad cursor or limit', async () => {
+    const badCursor = await timeline(world.counselor.headers, '?before=bm90LWEtY3Vyc29y');
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json<{ errors: { field: string }[] }>().errors[0].field).toBe('before');
+    const badLimit = await timeline(world.counselor.headers, '?limit=5000');
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.body).toContain('limit');
+    expect((await timeline(world.counselor.headers, '?sort=asc')).statusCode).toBe(400);
+  });
+});
