@@ -2,6 +2,11 @@ import { ClinicsAndOutbox1764201600000 } from './1764201600000-clinics-and-outbo
 import { Audit1764288000000 } from './1764288000000-audit.js';
 import { Identity1764288100000 } from './1764288100000-identity.js';
 import { ClientsAndCases1764374400000 } from './1764374400000-clients-and-cases.js';
+import { ClientInvitations1764374450000 } from './1764374450000-client-invitations.js';
+import { RepairPlans1764374500000 } from './1764374500000-repair-plans.js';
+import { LedgerAndNotifications1764374600000 } from './1764374600000-ledger-and-notifications.js';
+import { ClinicDataKeys1764374700000 } from './1764374700000-clinic-data-keys.js';
+import { Exercises1764374800000 } from './1764374800000-exercises.js';
 
 /** Every migration, oldest first. Landed migrations are never edited. */
 export const MIGRATIONS = [
@@ -9,4 +14,9 @@ export const MIGRATIONS = [
   Audit1764288000000,
   Identity1764288100000,
   ClientsAndCases1764374400000,
+  ClientInvitations1764374450000,
+  RepairPlans1764374500000,
+  LedgerAndNotifications1764374600000,
+  ClinicDataKeys1764374700000,
+  Exercises1764374800000,
 ];

@@ -5,7 +5,13 @@ import { CoreModule, type MendConfig } from '@mend/core';
 import { ENTITIES } from '@mend/platform';
 
 import { IdentityApiModule, type IdentityApiOptions } from './auth/identity-api.module.js';
+import { CLIENTS_CONTROLLERS, CLIENTS_PROVIDERS } from './cases/cases-api.js';
+import { CoachController } from './coach/coach.controller.js';
+import { ExercisesController } from './exercises/exercises.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { LEDGER_CONTROLLERS, ledgerProviders } from './ledger/ledger.providers.js';
+import { ReadinessController } from './repair-plans/readiness.controller.js';
+import { RepairPlansController } from './repair-plans/repair-plans.controller.js';
 import { CaseTimelineController } from './timeline/case-timeline.controller.js';
 
 export interface ApiModuleOptions {
@@ -31,7 +37,18 @@ export class ApiModule {
         }),
         IdentityApiModule.forRoot(options.identity),
       ],
-      controllers: [HealthController, CaseTimelineController, ...(options.extraControllers ?? [])],
+      controllers: [
+        HealthController,
+        ...CLIENTS_CONTROLLERS,
+        CaseTimelineController,
+        ...LEDGER_CONTROLLERS,
+        RepairPlansController,
+        ReadinessController,
+        CoachController,
+        ExercisesController,
+        ...(options.extraControllers ?? []),
+      ],
+      providers: [...ledgerProviders(options.identity?.clock), ...CLIENTS_PROVIDERS],
     };
   }
 }

@@ -61,6 +61,50 @@ export enum AccessAction {
   CaseSecretsPolicySign = 'case.secrets_policy.sign',
   /** Everything that happened in the case, filtered by what the caller may see. */
   CaseTimelineRead = 'case.timeline.read',
+  /** The shared trust ledger of a case: entries with their responses, and the summary. */
+  LedgerRead = 'case.ledger.read',
+  /** Record a check-in (a participant about their own commitment; the care team on a participant's behalf). */
+  LedgerRecord = 'case.ledger.record',
+  /** Confirm or dispute another participant's check-in. */
+  LedgerRespond = 'case.ledger.respond',
+  BoundaryEventRead = 'case.boundary_event.read',
+  BoundaryEventRecord = 'case.boundary_event.record',
+  /** Record that the restorative response of a boundary event was completed. */
+  BoundaryEventComplete = 'case.boundary_event.complete',
+  /** The disclosure log (care team: all; a participant: disclosures of their own content). */
+  DisclosureList = 'case.disclosure.list',
+  /** One's own in-app notifications (list, unread count). */
+  NotificationList = 'user.notification.list',
+  /** Mark one's own notifications read. */
+  NotificationMarkRead = 'user.notification.mark_read',
+  /** The repair plan: current content, revisions, diffs and phase history (filtered per viewer). */
+  RepairPlanRead = 'case.plan.read',
+  /** Write a new plan revision (optimistic concurrency on the revision number). */
+  RepairPlanUpdate = 'case.plan.update',
+  /** Move the case on the phase spine P0..P4, with a reason. */
+  RepairPlanPhaseChange = 'case.plan.change_phase',
+  /** A participant's own proposals among the plan's needs (the one plan edit participants make). */
+  RepairPlanProposeNeeds = 'case.plan.propose_needs',
+  /** Readiness assessments (care team: all; a participant: the outcome and their own rating). */
+  ReadinessRead = 'case.readiness.read',
+  /** Record an assessment and its outcome (which may close the case). */
+  ReadinessRecord = 'case.readiness.record',
+  /** A participant's own readiness rating. */
+  ReadinessRate = 'case.readiness.rate',
+  /** The exercise library: built-ins and the clinic's own exercises (staff). */
+  ExerciseList = 'exercise.list',
+  /** One exercise, at its current or a pinned version, and its version list. */
+  ExerciseRead = 'exercise.read',
+  /** A new clinic exercise. */
+  ExerciseCreate = 'exercise.create',
+  /** A new immutable version of a clinic exercise (built-ins are read-only). */
+  ExerciseRevise = 'exercise.revise',
+  /** Retire a clinic exercise (no new assignments; pinned versions stay readable). */
+  ExerciseRetire = 'exercise.retire',
+  /** Copy a built-in (or a clinic exercise) into a new clinic exercise. */
+  ExerciseCopy = 'exercise.copy',
+  /** I-statement coach hints for one's own draft text (stateless: nothing read, stored or audited). */
+  CoachHintsRequest = 'clinic.coach_hints',
 }
 
 export const ACCESS_ACTIONS: readonly AccessAction[] = Object.values(AccessAction);
@@ -104,6 +148,29 @@ export const ACTION_RESOURCE_KIND = {
   [AccessAction.CaseSecretsPolicyUpdate]: 'case',
   [AccessAction.CaseSecretsPolicySign]: 'case',
   [AccessAction.CaseTimelineRead]: 'case',
+  [AccessAction.LedgerRead]: 'case',
+  [AccessAction.LedgerRecord]: 'case',
+  [AccessAction.LedgerRespond]: 'case',
+  [AccessAction.BoundaryEventRead]: 'case',
+  [AccessAction.BoundaryEventRecord]: 'case',
+  [AccessAction.BoundaryEventComplete]: 'case',
+  [AccessAction.DisclosureList]: 'case',
+  [AccessAction.NotificationList]: 'user',
+  [AccessAction.NotificationMarkRead]: 'user',
+  [AccessAction.RepairPlanRead]: 'case',
+  [AccessAction.RepairPlanUpdate]: 'case',
+  [AccessAction.RepairPlanPhaseChange]: 'case',
+  [AccessAction.RepairPlanProposeNeeds]: 'case',
+  [AccessAction.ReadinessRead]: 'case',
+  [AccessAction.ReadinessRecord]: 'case',
+  [AccessAction.ReadinessRate]: 'case',
+  [AccessAction.ExerciseList]: 'clinic',
+  [AccessAction.ExerciseRead]: 'clinic',
+  [AccessAction.ExerciseCreate]: 'clinic',
+  [AccessAction.ExerciseRevise]: 'clinic',
+  [AccessAction.ExerciseRetire]: 'clinic',
+  [AccessAction.ExerciseCopy]: 'clinic',
+  [AccessAction.CoachHintsRequest]: 'clinic',
 } as const satisfies Record<AccessAction, ResourceKind>;
 
 export type ResourceKindOf<A extends AccessAction> = (typeof ACTION_RESOURCE_KIND)[A];

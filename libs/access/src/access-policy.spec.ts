@@ -37,8 +37,10 @@ const ADMIN_ONLY_HIDDEN: Row = ['ok', 404, 404, 404];
 const STAFF_ONLY: Row = ['ok', 'ok', 'ok', 403];
 /** Rows for cases and clients: `own` = on the care team (staff) / the participant or the client themselves (client). */
 const CARE_TEAM_WRITE = { own: STAFF_ONLY, supervisee: [403, 403, 404, 404], colleague: [403, 404, 404, 404] } as const;
-const CARE_TEAM_READ = { own: ALL_OK, supervisee: [403, 'ok', 404, 404], colleague: [403, 404, 404, 404] } as const;
 const DIRECTORY_WRITE = { own: STAFF_ONLY, supervisee: ['ok', 403, 404, 404], colleague: ADMIN_ONLY_HIDDEN } as const;
+/** Clinical content of a case (ledger, boundary events, disclosures): the directory (a clinic admin off the care team) gets 404. */
+const CONTENT_READ = { own: ALL_OK, supervisee: [404, 'ok', 404, 404], colleague: ALL_404 } as const;
+const CONTENT_WRITE = { own: ALL_OK, supervisee: [404, 403, 404, 404], colleague: ALL_404 } as const;
 
 const EXPECTED: Readonly<Record<AccessAction, Partial<Record<Scenario, Row>>>> = {
   [AccessAction.ClinicRead]: { own: ALL_OK, other_clinic: ALL_404 },
@@ -114,10 +116,34 @@ const EXPECTED: Readonly<Record<AccessAction, Partial<Record<Scenario, Row>>>> =
   [AccessAction.CaseManageParticipants]: { ...CARE_TEAM_WRITE, other_clinic: ALL_404 },
   [AccessAction.CaseManageCareTeam]: { ...DIRECTORY_WRITE, other_clinic: ALL_404 },
   [AccessAction.CaseSetSafetyStatus]: { ...CARE_TEAM_WRITE, other_clinic: ALL_404 },
-  [AccessAction.CaseSecretsPolicyRead]: { ...CARE_TEAM_READ, other_clinic: ALL_404 },
-  [AccessAction.CaseSecretsPolicyUpdate]: { ...CARE_TEAM_WRITE, other_clinic: ALL_404 },
-  [AccessAction.CaseSecretsPolicySign]: { ...CARE_TEAM_WRITE, own: [403, 403, 403, 'ok'], other_clinic: ALL_404 },
-  [AccessAction.CaseTimelineRead]: { ...CARE_TEAM_READ, other_clinic: ALL_404 },
+  [AccessAction.CaseSecretsPolicyRead]: { ...CONTENT_READ, other_clinic: ALL_404 },
+  [AccessAction.CaseSecretsPolicyUpdate]: { ...CONTENT_WRITE, own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.CaseSecretsPolicySign]: { ...CONTENT_WRITE, own: [403, 403, 403, 'ok'], other_clinic: ALL_404 },
+  [AccessAction.CaseTimelineRead]: { ...CONTENT_READ, other_clinic: ALL_404 },
+  [AccessAction.LedgerRead]: { ...CONTENT_READ, other_clinic: ALL_404 },
+  [AccessAction.LedgerRecord]: { ...CONTENT_WRITE, other_clinic: ALL_404 },
+  [AccessAction.LedgerRespond]: { ...CONTENT_WRITE, own: [403, 403, 403, 'ok'], other_clinic: ALL_404 },
+  [AccessAction.BoundaryEventRead]: { ...CONTENT_READ, other_clinic: ALL_404 },
+  [AccessAction.BoundaryEventRecord]: { ...CONTENT_WRITE, other_clinic: ALL_404 },
+  [AccessAction.BoundaryEventComplete]: { ...CONTENT_WRITE, other_clinic: ALL_404 },
+  [AccessAction.DisclosureList]: { ...CONTENT_READ, other_clinic: ALL_404 },
+  [AccessAction.NotificationList]: { own: ALL_OK, colleague: ALL_404, other_clinic: ALL_404 },
+  [AccessAction.NotificationMarkRead]: { own: ALL_OK, colleague: ALL_404, other_clinic: ALL_404 },
+  [AccessAction.RepairPlanRead]: { ...CONTENT_READ, other_clinic: ALL_404 },
+  [AccessAction.RepairPlanUpdate]: { ...CONTENT_WRITE, own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.RepairPlanPhaseChange]: { ...CONTENT_WRITE, own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.RepairPlanProposeNeeds]: { ...CONTENT_WRITE, own: [403, 403, 403, 'ok'], other_clinic: ALL_404 },
+  [AccessAction.ReadinessRead]: { ...CONTENT_READ, other_clinic: ALL_404 },
+  [AccessAction.ReadinessRecord]: { ...CONTENT_WRITE, own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ReadinessRate]: { ...CONTENT_WRITE, own: [403, 403, 403, 'ok'], other_clinic: ALL_404 },
+  // The exercise library: all staff, never clients (they may see the clinic: 403).
+  [AccessAction.ExerciseList]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ExerciseRead]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ExerciseCreate]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ExerciseRevise]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ExerciseRetire]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.ExerciseCopy]: { own: STAFF_ONLY, other_clinic: ALL_404 },
+  [AccessAction.CoachHintsRequest]: { own: ALL_OK, other_clinic: ALL_404 },
 };
 
 const clinicA = randomUUID();

@@ -1,7 +1,7 @@
 import { ACTION_RESOURCE_KIND, AccessAction } from './access-action.js';
 import type { AccessPrincipal } from './access-principal.js';
 import { resourceIdOf, type AccessResource, type ResourceOf } from './access-resource.js';
-import { ACCESS_RULES, READ_ACTION, type Grant } from './access-rules.js';
+import { ACCESS_RULES, CONTENT_READ_ACTION, READ_ACTION, type Grant } from './access-rules.js';
 import { AccessDeniedError, type DenialReason } from './access.errors.js';
 import { isSameClinic, relationshipsOf, type Relationship } from './relationships.js';
 
@@ -33,7 +33,7 @@ export class AccessPolicy {
     const allows = (candidate: AccessAction): boolean =>
       ACCESS_RULES[candidate].some((grant) => grantMatches(grant, principal, relationships));
     if (allows(action)) return ALLOWED;
-    return allows(READ_ACTION[resource.kind])
+    return allows(CONTENT_READ_ACTION[action] ?? READ_ACTION[resource.kind])
       ? { allowed: false, status: 403, reason: 'forbidden' }
       : { allowed: false, status: 404, reason: 'hidden' };
   }

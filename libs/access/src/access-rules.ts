@@ -20,6 +20,8 @@ const SELF: Grant = { roles: 'any', relationship: Relationship.Self };
 const SUPERVISOR_OF: Grant = { roles: ['supervisor'], relationship: Relationship.Supervisor };
 const STAFF = ['clinic_admin', 'supervisor', 'counselor'] as const;
 const CLINICIANS: Grant = { roles: ['counselor', 'supervisor'] };
+/** Any staff role, no relationship needed (clinic-wide staff resources such as the exercise library). */
+const STAFF_MEMBER: Grant = { roles: STAFF };
 /** On the care team of the case (or, for a client, of one of their cases). */
 const CARE_TEAM: Grant = { roles: STAFF, relationship: Relationship.CareTeam };
 /** A participant of the case, through their own client portal membership. */
@@ -74,6 +76,42 @@ export const ACCESS_RULES: Readonly<Record<AccessAction, readonly Grant[]>> = {
   [AccessAction.CaseSecretsPolicyUpdate]: [CARE_TEAM],
   [AccessAction.CaseSecretsPolicySign]: [PARTICIPANT],
   [AccessAction.CaseTimelineRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  // The shared ledger, boundary events and the disclosure log: participants and the
+  // care team (supervisors read); never the directory (a clinic admin who is not
+  // on the care team gets 404, see CONTENT_READ_ACTION). Only another participant
+  // confirms or disputes a check-in.
+  [AccessAction.LedgerRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.LedgerRecord]: [CARE_TEAM, PARTICIPANT],
+  [AccessAction.LedgerRespond]: [PARTICIPANT],
+  [AccessAction.BoundaryEventRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.BoundaryEventRecord]: [CARE_TEAM, PARTICIPANT],
+  [AccessAction.BoundaryEventComplete]: [CARE_TEAM, PARTICIPANT],
+  [AccessAction.DisclosureList]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.NotificationList]: [SELF],
+  [AccessAction.NotificationMarkRead]: [SELF],
+  // The repair plan and readiness: the care team writes, supervisors read, participants
+  // read what is shared with them; a participant proposes their own needs and gives
+  // their own readiness rating. The directory (a clinic admin off the care team) sees
+  // none of it (404, see CONTENT_READ_ACTION).
+  [AccessAction.RepairPlanRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.RepairPlanUpdate]: [CARE_TEAM],
+  [AccessAction.RepairPlanPhaseChange]: [CARE_TEAM],
+  [AccessAction.RepairPlanProposeNeeds]: [PARTICIPANT],
+  [AccessAction.ReadinessRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.ReadinessRecord]: [CARE_TEAM],
+  [AccessAction.ReadinessRate]: [PARTICIPANT],
+  // The exercise library (templates, no client content): every staff member reads it
+  // and may add, version, copy and retire the clinic's own exercises (each change is
+  // versioned and audited; built-ins are read-only in the service). Clients do not
+  // browse the library: they see the exercises assigned to them (403 here).
+  [AccessAction.ExerciseList]: [STAFF_MEMBER],
+  [AccessAction.ExerciseRead]: [STAFF_MEMBER],
+  [AccessAction.ExerciseCreate]: [STAFF_MEMBER],
+  [AccessAction.ExerciseRevise]: [STAFF_MEMBER],
+  [AccessAction.ExerciseRetire]: [STAFF_MEMBER],
+  [AccessAction.ExerciseCopy]: [STAFF_MEMBER],
+  // The I-statement coach: any member, for their own text; nothing is read or stored.
+  [AccessAction.CoachHintsRequest]: [ANY_MEMBER],
 };
 
 /**
@@ -90,4 +128,32 @@ export const READ_ACTION: Readonly<Record<ResourceKind, AccessAction>> = {
   login_session: AccessAction.LoginSessionRead,
   client: AccessAction.ClientRead,
   case: AccessAction.CaseRead,
+};
+
+/**
+ * Actions on clinical content inside a record, with the action that decides
+ * whether the caller may see that content at all. A caller who may see the
+ * record but not this content (a clinic admin sees a case in the directory, not
+ * its ledger) is answered 404 as for a missing record, not 403; one who may see
+ * the content but not do this (a counselor confirming a check-in) gets 403.
+ */
+export const CONTENT_READ_ACTION: Readonly<Partial<Record<AccessAction, AccessAction>>> = {
+  [AccessAction.LedgerRead]: AccessAction.LedgerRead,
+  [AccessAction.LedgerRecord]: AccessAction.LedgerRead,
+  [AccessAction.LedgerRespond]: AccessAction.LedgerRead,
+  [AccessAction.BoundaryEventRead]: AccessAction.BoundaryEventRead,
+  [AccessAction.BoundaryEventRecord]: AccessAction.BoundaryEventRead,
+  [AccessAction.BoundaryEventComplete]: AccessAction.BoundaryEventRead,
+  [AccessAction.DisclosureList]: AccessAction.DisclosureList,
+  [AccessAction.RepairPlanRead]: AccessAction.RepairPlanRead,
+  [AccessAction.RepairPlanUpdate]: AccessAction.RepairPlanRead,
+  [AccessAction.RepairPlanPhaseChange]: AccessAction.RepairPlanRead,
+  [AccessAction.RepairPlanProposeNeeds]: AccessAction.RepairPlanRead,
+  [AccessAction.ReadinessRead]: AccessAction.ReadinessRead,
+  [AccessAction.ReadinessRecord]: AccessAction.ReadinessRead,
+  [AccessAction.ReadinessRate]: AccessAction.ReadinessRead,
+  [AccessAction.CaseTimelineRead]: AccessAction.CaseTimelineRead,
+  [AccessAction.CaseSecretsPolicyRead]: AccessAction.CaseSecretsPolicyRead,
+  [AccessAction.CaseSecretsPolicyUpdate]: AccessAction.CaseSecretsPolicyRead,
+  [AccessAction.CaseSecretsPolicySign]: AccessAction.CaseSecretsPolicyRead,
 };

@@ -3,7 +3,9 @@ export * from './config/config.schema.js';
 export * from './config/load-config-or-exit.js';
 export * from './context/request-context.js';
 export * from './core.module.js';
+export * from './crypto/clinic-data-key.entity.js';
 export * from './crypto/envelope.js';
+export * from './crypto/field-encryption.js';
 export * from './database/data-source.factory.js';
 export * from './database/database.js';
 export * from './database/database-setup.js';
@@ -23,8 +25,9 @@ export * from './queue/job-handler.decorator.js';
 export * from './queue/queue-connection.js';
 
 import { Clinic } from './clinic/clinic.entity.js';
+import { ClinicDataKey } from './crypto/clinic-data-key.entity.js';
 import { OutboxMessage } from './outbox/outbox-message.entity.js';
 import { ProbeReceipt } from './outbox/probe-receipt.entity.js';
 
 /** Entities owned by core. */
-export const CORE_ENTITIES = [Clinic, OutboxMessage, ProbeReceipt];
+export const CORE_ENTITIES = [Clinic, OutboxMessage, ProbeReceipt, ClinicDataKey];

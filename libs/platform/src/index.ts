@@ -6,7 +6,9 @@
 import { AUDIT_ENTITIES } from '@mend/audit';
 import { CLIENTS_ENTITIES } from '@mend/clients';
 import { CORE_ENTITIES } from '@mend/core';
+import { HOMEWORK_ENTITIES } from '@mend/homework';
 import { IDENTITY_ENTITIES } from '@mend/identity';
+import { NOTIFICATIONS_ENTITIES } from '@mend/notifications';
 import { REPAIR_PLANS_ENTITIES } from '@mend/repair-plans';
 
 export { MIGRATIONS } from '@mend/migrations';
@@ -17,4 +19,6 @@ export const ENTITIES = [
   ...IDENTITY_ENTITIES,
   ...CLIENTS_ENTITIES,
   ...REPAIR_PLANS_ENTITIES,
+  ...NOTIFICATIONS_ENTITIES,
+  ...HOMEWORK_ENTITIES,
 ];

@@ -1,7 +1,11 @@
 import type { MembershipRole } from '@mend/contracts';
+import { builtInExercise, contentOf } from '@mend/homework';
 import { totpCodeAt } from '@mend/identity';
 
 import { GOOD_CODE, newCredentials, postJson, type Member } from '../auth/support/identity-app.js';
+import { CASE_MATRIX } from '../cases/support/case-matrix.js';
+import { LEDGER_MATRIX } from '../ledger/support/ledger-matrix.js';
+import { PLAN_MATRIX } from '../repair-plans/support/plan-matrix.js';
 import {
   forgedToken,
   memberOf,
@@ -106,6 +110,31 @@ async function colleague(world: AuthorizationWorld, caller: Caller, roles: Membe
 async function caseOf(world: AuthorizationWorld, caller: Caller): Promise<CaseFixture> {
   return world.couple(caller.clinic ?? world.clinics.A);
 }
+
+/** The body of a new clinic exercise (the content of a built-in under another title). */
+function exerciseBody(title = 'Synthetic exercise'): Record<string, unknown> {
+  return { ...contentOf(builtInExercise('E29')!), title };
+}
+
+/** A fresh clinic exercise of the caller's clinic (clinic A for anonymous), created by its counselor. */
+async function customExerciseOf(world: AuthorizationWorld, caller: Caller): Promise<string> {
+  const clinic = caller.clinic ?? world.clinics.A;
+  const response = await world.inject(
+    { method: 'POST', url: api('/exercises'), body: exerciseBody() },
+    clinic.callers.counselor,
+  );
+  if (response.statusCode !== 201) throw new Error(`creating an exercise answered ${response.statusCode}`);
+  return response.json<{ ref: string }>().ref;
+}
+
+/** The exercise library: every staff role; a client may see the clinic but not browse the library (403). */
+const staffOnly = (name: string, success: number, build: MatrixCase['build']): MatrixCase => ({
+  name,
+  allow: ['clinic_admin', 'supervisor', 'counselor'],
+  success,
+  denied: 403,
+  build,
+});
 
 export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
   // ---- operations and documentation (public) ---------------------------------------------------
@@ -585,12 +614,91 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
         name: "a case of the caller's clinic",
         allow: ['supervisor', 'counselor', 'client'],
         success: 200,
-        // The clinic admin sees the case in the directory, not its history.
-        denied: 403,
+        // The clinic admin sees the case in the directory, not its history (clinical content: 404).
+        denied: 404,
         build: async (world, caller) => get(api(`/cases/${(await caseOf(world, caller)).caseId}/timeline`)),
       },
     ],
     isolation: { slots: ['case'], build: ([caseId]) => get(api(`/cases/${caseId}/timeline`)), expected: 404 },
+  },
+  // ---- clients, cases, secrets policy, role labels (test/e2e/cases/support) ----------------------
+  ...CASE_MATRIX,
+  // ---- trust ledger, boundary events, disclosures, notifications (test/e2e/ledger/support) ------
+  ...LEDGER_MATRIX,
+  // ---- repair plan and readiness assessments (test/e2e/repair-plans/support) ---------------------
+  ...PLAN_MATRIX,
+
+  // ---- I-statement coach (stateless; nothing read or stored) -------------------------------------------
+  'POST /api/v1/coach/hints': {
+    cases: [
+      {
+        name: "hints for one's own draft",
+        allow: 'members',
+        success: 200,
+        build: () =>
+          Promise.resolve({
+            method: 'POST',
+            url: api('/coach/hints'),
+            body: { text: 'You never listen.', mode: 'on' },
+          }),
+      },
+    ],
+  },
+
+  // ---- the exercise library (staff) -------------------------------------------------------------
+  // Built-ins are addressed by key; clinic exercises by id. Cross-clinic ids are covered by
+  // test/e2e/exercises/exercises.e2e-spec.ts (the isolation pools have no exercise kind yet).
+  'GET /api/v1/exercises': {
+    cases: [staffOnly('the library', 200, () => Promise.resolve(get(api('/exercises'))))],
+  },
+  'POST /api/v1/exercises': {
+    cases: [
+      staffOnly('a new exercise', 201, () =>
+        Promise.resolve({ method: 'POST', url: api('/exercises'), body: exerciseBody() }),
+      ),
+    ],
+  },
+  'GET /api/v1/exercises/:exerciseRef': {
+    cases: [
+      staffOnly('a built-in', 200, () => Promise.resolve(get(api('/exercises/E05')))),
+      staffOnly('a clinic exercise', 200, async (world, caller) =>
+        get(api(`/exercises/${await customExerciseOf(world, caller)}`)),
+      ),
+    ],
+  },
+  'GET /api/v1/exercises/:exerciseRef/versions': {
+    cases: [staffOnly('a built-in', 200, () => Promise.resolve(get(api('/exercises/E15/versions'))))],
+  },
+  'GET /api/v1/exercises/:exerciseRef/versions/:version': {
+    cases: [
+      staffOnly('a clinic exercise', 200, async (world, caller) =>
+        get(api(`/exercises/${await customExerciseOf(world, caller)}/versions/1`)),
+      ),
+    ],
+  },
+  'POST /api/v1/exercises/:exerciseRef/versions': {
+    cases: [
+      staffOnly('a clinic exercise', 201, async (world, caller) => ({
+        method: 'POST',
+        url: api(`/exercises/${await customExerciseOf(world, caller)}/versions`),
+        body: { ...exerciseBody('Synthetic exercise, revised'), expectedVersion: 1 },
+      })),
+    ],
+  },
+  'POST /api/v1/exercises/:exerciseRef/retire': {
+    cases: [
+      staffOnly('a clinic exercise', 200, async (world, caller) => ({
+        method: 'POST',
+        url: api(`/exercises/${await customExerciseOf(world, caller)}/retire`),
+      })),
+    ],
+  },
+  'POST /api/v1/exercises/:exerciseRef/copy': {
+    cases: [
+      staffOnly('a built-in', 201, () =>
+        Promise.resolve({ method: 'POST', url: api('/exercises/E11/copy'), body: {} }),
+      ),
+    ],
   },
 };
 

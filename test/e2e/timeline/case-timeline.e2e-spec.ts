@@ -54,8 +54,8 @@ describe('GET /cases/:caseId/timeline', () => {
     }
   });
 
-  it('is refused to the clinic admin (directory only: 403) and to a counselor off the care team (404)', async () => {
-    expect((await timeline(world.admin.headers)).statusCode).toBe(403);
+  it('is refused like a missing case to the clinic admin (directory only) and to a counselor off the care team', async () => {
+    expect((await timeline(world.admin.headers)).statusCode).toBe(404);
     const hidden = await timeline(world.otherCounselor.headers);
     expect(hidden.statusCode).toBe(404);
     const unknown = await api.inject({

@@ -7,6 +7,8 @@ import { enqueueJob } from '@mend/core';
 import { createIdentityServices, OPERATOR, type IdentityServices } from '@mend/identity';
 import { connectAs, openTestDatabase, testConfig, type TestDatabase } from '@mend/testing';
 
+import { seedCaseDomain } from './support/seed-case-domain.js';
+
 /** One member of a seeded clinic. */
 interface Seeded {
   readonly clinicId: string;
@@ -100,6 +102,11 @@ describe('row-level security backstop (runtime role, raw SQL, every table)', () 
     const clientEmail = (await admin.query<{ email: string }>('select email from users where id = $1', [client.userId]))
       .rows[0].email;
     await identity.passwordResets.issueByEmail(clinicId, clientEmail);
+    await seedCaseDomain(database.unitOfWork, clinicId, {
+      counselorMembershipId: counselor.membershipId,
+      clientMembershipId: client.membershipId,
+      clientUserId: client.userId,
+    });
     await new AuditSealer().sealClinic(database.unitOfWork, clinicId);
     // Recovery codes are written by MFA enrolment; an operator's insert stands in for it here.
     for (const userId of [created.userId, counselor.userId]) {

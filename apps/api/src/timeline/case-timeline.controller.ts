@@ -4,7 +4,16 @@ import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } fr
 import { AccessAction, caseViewerOf } from '@mend/access';
 import { DomainError, type TenantTransaction } from '@mend/core';
 import type { Principal } from '@mend/identity';
-import { CaseTimelineService, decodeTimelineCursor, statusTimelineEntries } from '@mend/repair-plans';
+import {
+  boundaryEventTimelineEntries,
+  CaseTimelineService,
+  decodeTimelineCursor,
+  disclosureTimelineEntries,
+  ledgerTimelineEntries,
+  planTimelineEntries,
+  readinessTimelineEntries,
+  statusTimelineEntries,
+} from '@mend/repair-plans';
 
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
@@ -17,7 +26,14 @@ import {
 } from './case-timeline.dto.js';
 
 /** Every part of a case that contributes to its timeline. */
-const TIMELINE = new CaseTimelineService([statusTimelineEntries]);
+const TIMELINE = new CaseTimelineService([
+  statusTimelineEntries,
+  planTimelineEntries,
+  readinessTimelineEntries,
+  ledgerTimelineEntries,
+  boundaryEventTimelineEntries,
+  disclosureTimelineEntries,
+]);
 
 @ApiTags('cases')
 @ApiProblemResponses()

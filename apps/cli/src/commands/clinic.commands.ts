@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { isValidTimezone, OPERATOR } from '@mend/identity';
 
 import { requireOption, UsageError, type CliCommand } from './command.js';
+import { seedDemoCases } from './demo-cases.js';
 import { withIdentity } from './identity-services.js';
 
 /** The demo clinic's fixed id, so re-seeding finds it. */
@@ -95,6 +96,10 @@ export const seedDemoCommand: CliCommand = {
           members.get('supervisor') as string,
           members.get('counselor') as string,
         ),
+      );
+      // Clients and the couple case (issue 4); the plan, ledger and boundary data follow.
+      await unitOfWork.run(DEMO_CLINIC_ID, (tx) =>
+        seedDemoCases(tx, members, { client1: DEMO_USERS[3].displayName, client2: DEMO_USERS[4].displayName }),
       );
       return inserted.length === 1;
     });

@@ -40,6 +40,10 @@ export class Client {
   @Column('uuid', { nullable: true })
   membershipId: string | null;
 
+  /** The portal invitation last sent to this client; accepting it links `membershipId` (migration trigger). */
+  @Column('uuid', { nullable: true })
+  invitationId: string | null;
+
   @Column('text', { default: 'active' })
   status: ClientStatus;
 

@@ -1,0 +1,2 @@
+/** Nest token of the clients and cases services (@mend/clients). */
+export const CLIENTS_SERVICES = Symbol('CLIENTS_SERVICES');

@@ -1,0 +1,985 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  DEFAULT_PARTICIPANT_ROLE_LABELS,
+  type CaseOutcome,
+  type CaseStatus,
+  type CaseType,
+  type ParticipantRole,
+  type PlanPhase,
+  type SafetyStatus,
+  type SecretsPolicyKind,
+} from '@mend/contracts';
+import type { TenantTransaction } from '@mend/core';
+
+import { ClientsError, ClientsErrorCode, invalidField } from '../clients.errors.js';
+import {
+  auditCases,
+  decodeCursor,
+  encodeCursor,
+  escapeLike,
+  isAdmin,
+  isClinician,
+  keysetCondition,
+  SCOPE_CTE,
+  type ClientsActor,
+  type Page,
+  type SortOrder,
+} from '../shared.js';
+import type { SecretsPolicyService } from './secrets-policy.service.js';
+
+/** How the caller sees a case (decided by the access policy: libs/access `caseViewerOf`). */
+export type CaseViewerKind = 'care_team' | 'participant' | 'directory';
+
+export interface CaseViewerRef {
+  readonly kind: CaseViewerKind;
+  /** The participant's client id (participants only). */
+  readonly clientId?: string;
+}
+
+export interface CaseParticipantView {
+  readonly clientId: string;
+  readonly displayName: string;
+  /** Not in the directory view (who hurt whom is clinical). */
+  readonly role?: ParticipantRole;
+  readonly roleLabel?: string;
+  /** Signed the current secrets policy version (not in the directory view). */
+  readonly signedCurrentPolicy?: boolean;
+}
+
+export interface CareTeamMemberView {
+  readonly membershipId: string;
+  readonly displayName: string | null;
+  readonly isPrimary: boolean;
+}
+
+export interface CaseSafetyView {
+  readonly status: SafetyStatus;
+  /** Care team only. */
+  readonly reason: string | null;
+  readonly changedAt: Date | null;
+  readonly changedByMembershipId: string | null;
+}
+
+/**
+ * A case as one viewer sees it. `view` says which: `care_team` (everything,
+ * including the safety reason), `participant` (no safety facts: only
+ * `sharedSpacePaused`; no care-team-only fields), `directory` (a clinic admin
+ * not on the care team: metadata only, no title, roles, outcome or safety).
+ */
+export interface CaseView {
+  readonly view: CaseViewerKind;
+  readonly id: string;
+  readonly type: CaseType;
+  readonly status: CaseStatus;
+  readonly statusChangedAt: Date;
+  readonly createdAt: Date;
+  readonly participants: readonly CaseParticipantView[];
+  readonly careTeam: readonly CareTeamMemberView[];
+  readonly title?: string;
+  readonly outcome?: CaseOutcome | null;
+  readonly phase?: PlanPhase | null;
+  readonly updatedAt?: Date;
+  readonly createdByMembershipId?: string | null;
+  readonly safety?: CaseSafetyView;
+  readonly secretsPolicy?: { readonly version: number | null; readonly allSigned: boolean };
+  /** Participants only: the shared space is paused (nothing says why). */
+  readonly sharedSpacePaused?: boolean;
+  /** Participants only: the caller's own client id in this case. */
+  readonly yourClientId?: string;
+}
+
+export interface CreateCaseInput {
+  readonly type: CaseType;
+  readonly title: string;
+  readonly participants: readonly { readonly clientId: string; readonly role: ParticipantRole }[];
+  readonly careTeamMembershipIds?: readonly string[];
+  readonly primaryMembershipId?: string;
+  readonly secretsPolicy?: { readonly kind: SecretsPolicyKind; readonly body?: string };
+}
+
+export interface UpdateCaseInput {
+  readonly title?: string;
+  readonly type?: CaseType;
+}
+
+export interface StatusChangeInput {
+  readonly status: CaseStatus;
+  readonly outcome?: CaseOutcome;
+  readonly reason?: string;
+  /** When the change took effect (default now): not in the future, not before the previous change. */
+  readonly effectiveAt?: Date;
+}
+
+export interface StatusChangeView {
+  readonly id: string;
+  readonly fromStatus: CaseStatus | null;
+  readonly toStatus: CaseStatus;
+  readonly outcome: CaseOutcome | null;
+  /** Care team only. */
+  readonly reason?: string | null;
+  readonly changedAt: Date;
+  readonly changedByMembershipId?: string | null;
+}
+
+export const CASE_SORTS = ['updatedAt', 'createdAt', 'statusChangedAt', 'title'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
+export interface CaseListQuery {
+  readonly status?: readonly CaseStatus[];
+  readonly type?: readonly CaseType[];
+  /** Applies to care-team cases only (others never match: the filter must not reveal a hold). */
+  readonly safetyStatus?: SafetyStatus;
+  readonly phase?: PlanPhase;
+  /** Matches participants' names, and titles of care-team cases. */
+  readonly q?: string;
+  /** Only cases with this client as a participant. */
+  readonly clientId?: string;
+  readonly sort?: CaseSort;
+  readonly order?: SortOrder;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface CaseServiceOptions {
+  /**
+   * SQL expression (over the case alias `k`) giving the case's plan phase; the
+   * repair-plans part plugs its own in (e.g. a select from its plan table).
+   * Default: no plans yet, phase null.
+   */
+  readonly phaseSql?: string;
+}
+
+interface CaseRow {
+  id: string;
+  title: string;
+  type: CaseType;
+  status: CaseStatus;
+  status_changed_at: Date;
+  outcome: CaseOutcome | null;
+  safety_status: SafetyStatus;
+  safety_reason: string | null;
+  safety_changed_at: Date | null;
+  safety_changed_by_membership_id: string | null;
+  secrets_policy_version: number | null;
+  created_by_membership_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  phase: PlanPhase | null;
+  is_team: boolean;
+  participant_client_id: string | null;
+  role_labels: Partial<Record<ParticipantRole, string>> | null;
+  participants: { clientId: string; displayName: string; role: ParticipantRole; signed: boolean }[];
+  care_team: { membershipId: string; displayName: string | null; isPrimary: boolean }[];
+  sort_key: string | null;
+}
+
+const SORT_SQL: Readonly<Record<CaseSort, { expr: string; cast: string }>> = {
+  updatedAt: { expr: 'k.updated_at', cast: 'timestamptz' },
+  createdAt: { expr: 'k.created_at', cast: 'timestamptz' },
+  statusChangedAt: { expr: 'k.status_changed_at', cast: 'timestamptz' },
+  title: { expr: 'lower(k.title)', cast: 'text' },
+};
+
+const DEFAULT_PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 100;
+
+/**
+ * The one case query (a page of the caseload, or one case): the case, its
+ * participants with their names and signature of the current policy, the care
+ * team with names, the clinic's role labels, the phase hook, and how the caller
+ * stands (care team or supervisor of it; participant). `$1` clinic, `$2` caller's
+ * membership; `conditions` (over the case `k` and the caller's standing `v`),
+ * `order` and `limit` choose the page. The parts are correlated subqueries run
+ * only for the rows of the page (the limit is applied below them).
+ */
+function caseSelect(phaseSql: string, sortExpr: string, conditions: string, order: string, limit: string): string {
+  return `with ${SCOPE_CTE},
+       me as materialized (select c.id from clients c where c.clinic_id = $1 and c.membership_id = $2::uuid)
+  select k.id, k.title, k.type, k.status, k.status_changed_at, k.outcome, k.safety_status, k.safety_reason,
+         k.safety_changed_at, k.safety_changed_by_membership_id, k.secrets_policy_version,
+         k.created_by_membership_id, k.created_at, k.updated_at,
+         (${phaseSql}) as phase,
+         v.is_team, v.participant_client_id,
+         (select cl.participant_role_labels from clinics cl where cl.id = k.clinic_id) as role_labels,
+         coalesce((select jsonb_agg(jsonb_build_object(
+                            'clientId', p.client_id, 'displayName', c.display_name, 'role', p.role,
+                            'signed', k.secrets_policy_version is not null and exists (
+                               select 1 from case_secrets_policy_signatures s
+                                where s.clinic_id = p.clinic_id and s.case_id = p.case_id
+                                  and s.client_id = p.client_id and s.version = k.secrets_policy_version))
+                          order by p.added_at, p.client_id)
+                     from case_participants p
+                     join clients c on c.clinic_id = p.clinic_id and c.id = p.client_id
+                    where p.clinic_id = k.clinic_id and p.case_id = k.id), '[]'::jsonb) as participants,
+         coalesce((select jsonb_agg(jsonb_build_object(
+                            'membershipId', t.membership_id, 'displayName', u.display_name, 'isPrimary', t.is_primary)
+                          order by t.is_primary desc, t.added_at, t.membership_id)
+                     from case_care_team t
+                     join memberships m on m.clinic_id = t.clinic_id and m.id = t.membership_id
+                     join users u on u.id = m.user_id
+                    where t.clinic_id = k.clinic_id and t.case_id = k.id), '[]'::jsonb) as care_team,
+         (${sortExpr})::text as sort_key
+    from cases k
+    cross join lateral (
+      select exists (select 1 from case_care_team t
+                      where t.clinic_id = k.clinic_id and t.case_id = k.id
+                        and t.membership_id in (select id from scope)) as is_team,
+             (select p.client_id from case_participants p
+               where p.clinic_id = k.clinic_id and p.case_id = k.id and p.client_id in (select id from me)
+               limit 1) as participant_client_id) v
+   where k.clinic_id = $1 and ${conditions}
+   ${order === '' ? '' : `order by ${order}`} ${limit}`;
+}
+
+/**
+ * Cases: participants with their role in the breach, a care team with exactly
+ * one primary counselor, dated status transitions, the safety status. Visibility
+ * is the access policy's (checked by the caller for one case; applied in the
+ * list query for the caseload). Every change and every read is audited.
+ */
+export class CaseService {
+  private readonly phaseSql: string;
+
+  constructor(
+    private readonly secretsPolicies: SecretsPolicyService,
+    options: CaseServiceOptions = {},
+  ) {
+    this.phaseSql = options.phaseSql ?? 'null::text';
+  }
+
+  async create(tx: TenantTransaction, actor: ClientsActor, input: CreateCaseInput): Promise<CaseView> {
+    if (input.participants.length === 0) {
+      throw new ClientsError(ClientsErrorCode.NoParticipant, 'A case needs at least one participant', [
+        { field: 'participants', rule: 'minParticipants', message: 'participants must name at least one client' },
+      ]);
+    }
+    const seen = new Set<string>();
+    input.participants.forEach((participant, index) => {
+      const id = participant.clientId.toLowerCase();
+      if (seen.has(id)) {
+        throw new ClientsError(ClientsErrorCode.ParticipantExists, 'A client can take part in a case only once', [
+          {
+            field: `participants[${index}].clientId`,
+            rule: 'unique',
+            message: 'this client is already a participant',
+          },
+        ]);
+      }
+      seen.add(id);
+    });
+    await this.assertUsableClients(
+      tx,
+      actor,
+      input.participants.map((participant, index) => ({
+        clientId: participant.clientId,
+        field: `participants[${index}].clientId`,
+      })),
+    );
+
+    const primary = input.primaryMembershipId ?? (isClinician(actor) ? actor.membershipId : undefined);
+    if (primary === undefined) {
+      throw new ClientsError(ClientsErrorCode.PrimaryRequired, 'Name the primary counselor of the case', [
+        { field: 'primaryMembershipId', rule: 'required', message: 'primaryMembershipId is required' },
+      ]);
+    }
+    const team = unique(input.careTeamMembershipIds ?? [primary]);
+    if (!team.some((id) => sameId(id, primary))) {
+      throw primaryNotOnCareTeam('primaryMembershipId');
+    }
+    await this.assertClinicians(tx, team, 'careTeamMembershipIds');
+
+    const caseId = randomUUID();
+    await tx.query(
+      `insert into cases (clinic_id, id, title, type, status, created_by_membership_id) values ($1, $2, $3, $4, 'intake', $5)`,
+      [tx.clinicId, caseId, input.title.trim(), input.type, actor.membershipId],
+    );
+    await tx.query(
+      `insert into case_status_changes (clinic_id, id, case_id, from_status, to_status, changed_by_membership_id)
+       values ($1, $2, $3, null, 'intake', $4)`,
+      [tx.clinicId, randomUUID(), caseId, actor.membershipId],
+    );
+    await tx.query(
+      `insert into case_care_team (clinic_id, case_id, membership_id, is_primary)
+       select $1, $2, m, m = $4::uuid from unnest($3::uuid[]) as m`,
+      [tx.clinicId, caseId, team, primary],
+    );
+    await tx.query(
+      `insert into case_participants (clinic_id, case_id, client_id, role)
+       select $1, $2, p.client_id, p.role from unnest($3::uuid[], $4::text[]) as p(client_id, role)`,
+      [tx.clinicId, caseId, input.participants.map((p) => p.clientId), input.participants.map((p) => p.role)],
+    );
+    await auditCases(
+      tx,
+      actor,
+      'case.create',
+      { type: 'case', id: caseId },
+      {
+        caseType: input.type,
+        participants: input.participants.length,
+        careTeam: team.length,
+      },
+    );
+    if (input.secretsPolicy !== undefined) {
+      await this.secretsPolicies.setPolicy(tx, actor, caseId, input.secretsPolicy);
+    }
+    const row = await this.row(tx, actor, caseId);
+    return shape(row, row.is_team ? { kind: 'care_team' } : { kind: 'directory' });
+  }
+
+  /** One case, shaped for the viewer; audited as `case.read` (with the view). */
+  async read(tx: TenantTransaction, actor: ClientsActor, caseId: string, viewer: CaseViewerRef): Promise<CaseView> {
+    const view = shape(await this.row(tx, actor, caseId), viewer);
+    await auditCases(tx, actor, 'case.read', { type: 'case', id: caseId }, { view: viewer.kind });
+    return view;
+  }
+
+  async update(tx: TenantTransaction, actor: ClientsActor, caseId: string, input: UpdateCaseInput): Promise<CaseView> {
+    const sets: string[] = [];
+    const params: unknown[] = [tx.clinicId, caseId];
+    if (input.title !== undefined) {
+      params.push(input.title.trim());
+      sets.push(`title = $${params.length}`);
+    }
+    if (input.type !== undefined) {
+      params.push(input.type);
+      sets.push(`type = $${params.length}`);
+    }
+    if (sets.length > 0) {
+      await tx.query(
+        `update cases set ${sets.join(', ')}, updated_at = now() where clinic_id = $1 and id = $2`,
+        params,
+      );
+    }
+    await auditCases(
+      tx,
+      actor,
+      'case.update',
+      { type: 'case', id: caseId },
+      {
+        fields: Object.keys(input)
+          .filter((key) => (input as Record<string, unknown>)[key] !== undefined)
+          .sort(),
+      },
+    );
+    return shape(await this.row(tx, actor, caseId), { kind: 'care_team' });
+  }
+
+  /** The caseload: one query per page, visibility-filtered, keyset-paged. */
+  async list(tx: TenantTransaction, actor: ClientsActor, query: CaseListQuery): Promise<Page<CaseView>> {
+    const sort = SORT_SQL[query.sort ?? 'updatedAt'];
+    const order: SortOrder = query.order ?? (query.sort === 'title' ? 'asc' : 'desc');
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+    const cursor = decodeCursor(query.cursor);
+    const params: unknown[] = [tx.clinicId, actor.membershipId, isAdmin(actor)];
+    const where = ['($3 or v.is_team or v.participant_client_id is not null)'];
+    if (query.status !== undefined && query.status.length > 0) {
+      params.push(query.status);
+      where.push(`k.status = any($${params.length}::text[])`);
+    }
+    if (query.type !== undefined && query.type.length > 0) {
+      params.push(query.type);
+      where.push(`k.type = any($${params.length}::text[])`);
+    }
+    if (query.safetyStatus !== undefined) {
+      params.push(query.safetyStatus);
+      where.push(`(v.is_team and k.safety_status = $${params.length})`);
+    }
+    if (query.phase !== undefined) {
+      params.push(query.phase);
+      where.push(`(${this.phaseSql}) = $${params.length}`);
+    }
+    if (query.clientId !== undefined) {
+      params.push(query.clientId);
+      where.push(
+        `exists (select 1 from case_participants p where p.clinic_id = k.clinic_id and p.case_id = k.id and p.client_id = $${params.length}::uuid)`,
+      );
+    }
+    if (query.q !== undefined && query.q.trim() !== '') {
+      params.push(`%${escapeLike(query.q.trim().toLowerCase())}%`);
+      const like = `$${params.length}`;
+      where.push(`((v.is_team and lower(k.title) like ${like})
+        or exists (select 1 from case_participants p join clients c on c.clinic_id = p.clinic_id and c.id = p.client_id
+                    where p.clinic_id = k.clinic_id and p.case_id = k.id and lower(c.display_name) like ${like}))`);
+    }
+    where.push(keysetCondition(sort.expr, 'k.id', sort.cast, order, cursor, params));
+    params.push(limit + 1);
+    const rows = await tx.query<CaseRow>(
+      caseSelect(
+        this.phaseSql,
+        sort.expr,
+        where.join(' and '),
+        `${sort.expr} ${order} nulls last, k.id ${order}`,
+        `limit $${params.length}`,
+      ),
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    await auditCases(tx, actor, 'case.list', { type: 'clinic', id: tx.clinicId }, { count: page.length });
+    return {
+      items: page.map((row) => shape(row, viewerOfRow(row))),
+      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ key: last.sort_key, id: last.id }) : null,
+    };
+  }
+
+  // ---- status ------------------------------------------------------------------------------------
+
+  async changeStatus(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    input: StatusChangeInput,
+  ): Promise<StatusChangeView> {
+    const [current] = await tx.query<{ status: CaseStatus; status_changed_at: Date; now: Date }>(
+      'select status, status_changed_at, now() as now from cases where clinic_id = $1 and id = $2 for update',
+      [tx.clinicId, caseId],
+    );
+    if (current === undefined) throw new ClientsError(ClientsErrorCode.NotFound, 'No such case');
+    if (input.status === current.status) {
+      throw new ClientsError(ClientsErrorCode.StatusUnchanged, `The case is already ${current.status}`, [
+        { field: 'status', rule: 'changed', message: 'status must differ from the current status' },
+      ]);
+    }
+    if (input.status === 'closed' && input.outcome === undefined) {
+      throw invalidField('outcome', 'requiredWhenClosing', 'outcome is required when closing a case');
+    }
+    if (input.status !== 'closed' && input.outcome !== undefined) {
+      throw invalidField('outcome', 'onlyWhenClosing', 'outcome is given only when closing a case');
+    }
+    const now = new Date(current.now);
+    const changedAt = input.effectiveAt ?? now;
+    if (changedAt.getTime() > now.getTime()) {
+      throw new ClientsError(ClientsErrorCode.ImpossibleDate, 'A status change cannot take effect in the future', [
+        { field: 'effectiveAt', rule: 'notInFuture', message: 'effectiveAt must not be in the future' },
+      ]);
+    }
+    if (changedAt.getTime() < new Date(current.status_changed_at).getTime()) {
+      throw new ClientsError(ClientsErrorCode.ImpossibleDate, 'A status change cannot precede the previous one', [
+        {
+          field: 'effectiveAt',
+          rule: 'notBeforePreviousChange',
+          message: 'effectiveAt must not be before the previous status change',
+        },
+      ]);
+    }
+    const outcome = input.status === 'closed' ? (input.outcome ?? null) : null;
+    await tx.query(
+      `update cases set status = $3, status_changed_at = $4, outcome = $5, updated_at = now()
+        where clinic_id = $1 and id = $2`,
+      [tx.clinicId, caseId, input.status, changedAt, outcome],
+    );
+    const id = randomUUID();
+    await tx.query(
+      `insert into case_status_changes (clinic_id, id, case_id, from_status, to_status, outcome, reason, changed_at,
+                                        changed_by_membership_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        tx.clinicId,
+        id,
+        caseId,
+        current.status,
+        input.status,
+        outcome,
+        input.reason ?? null,
+        changedAt,
+        actor.membershipId,
+      ],
+    );
+    await auditCases(
+      tx,
+      actor,
+      'case.status_change',
+      { type: 'case', id: caseId },
+      {
+        fromStatus: current.status,
+        toStatus: input.status,
+        outcome,
+        withReason: input.reason !== undefined,
+      },
+    );
+    return {
+      id,
+      fromStatus: current.status,
+      toStatus: input.status,
+      outcome,
+      reason: input.reason ?? null,
+      changedAt,
+      changedByMembershipId: actor.membershipId,
+    };
+  }
+
+  /** The dated status history, oldest first; reasons and authors for the care team only. */
+  async statusHistory(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    viewer: CaseViewerRef,
+  ): Promise<StatusChangeView[]> {
+    const rows = await tx.query<{
+      id: string;
+      from_status: CaseStatus | null;
+      to_status: CaseStatus;
+      outcome: CaseOutcome | null;
+      reason: string | null;
+      changed_at: Date;
+      changed_by_membership_id: string | null;
+    }>(
+      `select id, from_status, to_status, outcome, reason, changed_at, changed_by_membership_id
+         from case_status_changes where clinic_id = $1 and case_id = $2 order by changed_at, id`,
+      [tx.clinicId, caseId],
+    );
+    await auditCases(tx, actor, 'case.status_history.read', { type: 'case', id: caseId }, { view: viewer.kind });
+    return rows.map((row) => ({
+      id: row.id,
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      outcome: viewer.kind === 'directory' ? null : row.outcome,
+      changedAt: new Date(row.changed_at),
+      ...(viewer.kind === 'care_team' && { reason: row.reason, changedByMembershipId: row.changed_by_membership_id }),
+    }));
+  }
+
+  // ---- participants ------------------------------------------------------------------------------
+
+  async addParticipant(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    input: { readonly clientId: string; readonly role: ParticipantRole },
+  ): Promise<CaseView> {
+    await this.assertUsableClients(tx, actor, [{ clientId: input.clientId, field: 'clientId' }]);
+    const inserted = await tx.query<{ client_id: string }>(
+      `insert into case_participants (clinic_id, case_id, client_id, role) values ($1, $2, $3, $4)
+       on conflict do nothing returning client_id`,
+      [tx.clinicId, caseId, input.clientId, input.role],
+    );
+    if (inserted.length === 0) {
+      throw new ClientsError(ClientsErrorCode.ParticipantExists, 'The client already takes part in this case', [
+        { field: 'clientId', rule: 'unique', message: 'this client is already a participant' },
+      ]);
+    }
+    await this.touch(tx, caseId);
+    await auditCases(
+      tx,
+      actor,
+      'case.participant.add',
+      { type: 'case', id: caseId },
+      {
+        clientId: input.clientId,
+        role: input.role,
+      },
+    );
+    return shape(await this.row(tx, actor, caseId), { kind: 'care_team' });
+  }
+
+  async changeParticipantRole(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    clientId: string,
+    role: ParticipantRole,
+  ): Promise<CaseView> {
+    const updated = await tx.query<{ client_id: string }>(
+      `with changed as (update case_participants set role = $4 where clinic_id = $1 and case_id = $2 and client_id = $3
+                          returning client_id) select client_id from changed`,
+      [tx.clinicId, caseId, clientId, role],
+    );
+    if (updated.length === 0) throw new ClientsError(ClientsErrorCode.NotFound, 'No such participant in this case');
+    await this.touch(tx, caseId);
+    await auditCases(tx, actor, 'case.participant.update', { type: 'case', id: caseId }, { clientId, role });
+    return shape(await this.row(tx, actor, caseId), { kind: 'care_team' });
+  }
+
+  /**
+   * Removes a participant. The last one stays (422 `no_participant`); one who
+   * signed a secrets policy of the case stays too (422 `participant_signed_policy`):
+   * the signature is the record of what they agreed to. Close the case instead
+   * (outcome `redefine`) and open a new one with the people who continue.
+   */
+  async removeParticipant(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    clientId: string,
+  ): Promise<CaseView> {
+    const rows = await tx.query<{ client_id: string; signed: boolean }>(
+      `select p.client_id,
+              exists (select 1 from case_secrets_policy_signatures s
+                       where s.clinic_id = p.clinic_id and s.case_id = p.case_id and s.client_id = p.client_id) as signed
+         from case_participants p where p.clinic_id = $1 and p.case_id = $2 for update of p`,
+      [tx.clinicId, caseId],
+    );
+    const target = rows.find((row) => sameId(row.client_id, clientId));
+    if (target === undefined) throw new ClientsError(ClientsErrorCode.NotFound, 'No such participant in this case');
+    if (rows.length <= 1) {
+      throw new ClientsError(ClientsErrorCode.NoParticipant, 'A case needs at least one participant');
+    }
+    if (target.signed) {
+      throw new ClientsError(
+        ClientsErrorCode.ParticipantSignedPolicy,
+        'This participant signed the secrets policy of the case and stays on record: close the case (outcome redefine) and open a new one instead',
+      );
+    }
+    await tx.query('delete from case_participants where clinic_id = $1 and case_id = $2 and client_id = $3', [
+      tx.clinicId,
+      caseId,
+      target.client_id,
+    ]);
+    await this.touch(tx, caseId);
+    await auditCases(
+      tx,
+      actor,
+      'case.participant.remove',
+      { type: 'case', id: caseId },
+      { clientId: target.client_id },
+    );
+    return shape(await this.row(tx, actor, caseId), { kind: 'care_team' });
+  }
+
+  // ---- care team ---------------------------------------------------------------------------------
+
+  async addCareTeamMember(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    input: { readonly membershipId: string; readonly isPrimary?: boolean },
+    viewer: CaseViewerRef,
+  ): Promise<CaseView> {
+    await this.assertClinicians(tx, [input.membershipId], 'membershipId');
+    const existing = await tx.query<{ membership_id: string }>(
+      'select membership_id from case_care_team where clinic_id = $1 and case_id = $2 and membership_id = $3',
+      [tx.clinicId, caseId, input.membershipId],
+    );
+    if (existing.length > 0) {
+      throw new ClientsError(ClientsErrorCode.CareTeamMemberExists, 'This member is already on the care team', [
+        { field: 'membershipId', rule: 'unique', message: 'this member is already on the care team' },
+      ]);
+    }
+    if (input.isPrimary === true) {
+      await tx.query(
+        'update case_care_team set is_primary = false where clinic_id = $1 and case_id = $2 and is_primary',
+        [tx.clinicId, caseId],
+      );
+    }
+    await tx.query(
+      'insert into case_care_team (clinic_id, case_id, membership_id, is_primary) values ($1, $2, $3, $4)',
+      [tx.clinicId, caseId, input.membershipId, input.isPrimary === true],
+    );
+    await this.touch(tx, caseId);
+    await auditCases(
+      tx,
+      actor,
+      'case.care_team.add',
+      { type: 'case', id: caseId },
+      {
+        membershipId: input.membershipId,
+        isPrimary: input.isPrimary === true,
+      },
+    );
+    return this.afterCareTeamChange(tx, actor, caseId, viewer);
+  }
+
+  async makePrimary(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    membershipId: string,
+    viewer: CaseViewerRef,
+  ): Promise<CaseView> {
+    const team = await this.careTeam(tx, caseId);
+    if (!team.some((member) => sameId(member.membership_id, membershipId))) throw primaryNotOnCareTeam('membershipId');
+    await tx.query(
+      'update case_care_team set is_primary = false where clinic_id = $1 and case_id = $2 and is_primary',
+      [tx.clinicId, caseId],
+    );
+    await tx.query(
+      'update case_care_team set is_primary = true where clinic_id = $1 and case_id = $2 and membership_id = $3',
+      [tx.clinicId, caseId, membershipId],
+    );
+    await this.touch(tx, caseId);
+    await auditCases(tx, actor, 'case.care_team.make_primary', { type: 'case', id: caseId }, { membershipId });
+    return this.afterCareTeamChange(tx, actor, caseId, viewer);
+  }
+
+  /** Removing the primary counselor needs `newPrimaryMembershipId`, another member of the care team. */
+  async removeCareTeamMember(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    membershipId: string,
+    newPrimaryMembershipId: string | undefined,
+    viewer: CaseViewerRef,
+  ): Promise<CaseView> {
+    const team = await this.careTeam(tx, caseId);
+    const target = team.find((member) => sameId(member.membership_id, membershipId));
+    if (target === undefined) throw new ClientsError(ClientsErrorCode.NotFound, 'No such member on the care team');
+    if (target.is_primary) {
+      if (newPrimaryMembershipId === undefined || sameId(newPrimaryMembershipId, membershipId)) {
+        throw new ClientsError(
+          ClientsErrorCode.PrimaryRequired,
+          'The primary counselor can leave the care team only when another member becomes primary',
+          [
+            {
+              field: 'newPrimaryMembershipId',
+              rule: 'required',
+              message: 'newPrimaryMembershipId must name another care-team member',
+            },
+          ],
+        );
+      }
+      if (!team.some((member) => sameId(member.membership_id, newPrimaryMembershipId))) {
+        throw primaryNotOnCareTeam('newPrimaryMembershipId');
+      }
+    } else if (newPrimaryMembershipId !== undefined) {
+      throw invalidField(
+        'newPrimaryMembershipId',
+        'onlyForPrimary',
+        'newPrimaryMembershipId is given only when removing the primary',
+      );
+    }
+    await tx.query('delete from case_care_team where clinic_id = $1 and case_id = $2 and membership_id = $3', [
+      tx.clinicId,
+      caseId,
+      target.membership_id,
+    ]);
+    if (target.is_primary && newPrimaryMembershipId !== undefined) {
+      await tx.query(
+        'update case_care_team set is_primary = true where clinic_id = $1 and case_id = $2 and membership_id = $3',
+        [tx.clinicId, caseId, newPrimaryMembershipId],
+      );
+    }
+    await this.touch(tx, caseId);
+    await auditCases(
+      tx,
+      actor,
+      'case.care_team.remove',
+      { type: 'case', id: caseId },
+      {
+        membershipId: target.membership_id,
+        newPrimaryMembershipId: newPrimaryMembershipId ?? null,
+      },
+    );
+    return this.afterCareTeamChange(tx, actor, caseId, viewer);
+  }
+
+  // ---- safety ------------------------------------------------------------------------------------
+
+  /**
+   * Sets or clears the safety hold. The reason is the care team's: it is stored
+   * on the case, returned in the care-team view only, and never audited or logged.
+   */
+  async setSafetyStatus(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    input: { readonly status: SafetyStatus; readonly reason?: string },
+  ): Promise<CaseSafetyView> {
+    if (input.status === 'safety_hold' && (input.reason === undefined || input.reason.trim() === '')) {
+      throw invalidField('reason', 'requiredForHold', 'reason is required to put a case on safety hold');
+    }
+    if (input.status === 'normal' && input.reason !== undefined) {
+      throw invalidField('reason', 'onlyForHold', 'reason is given only with safety_hold');
+    }
+    const [row] = await tx.query<{ safety_changed_at: Date }>(
+      `with changed as (
+         update cases set safety_status = $3, safety_reason = $4, safety_changed_at = now(),
+                          safety_changed_by_membership_id = $5, updated_at = now()
+          where clinic_id = $1 and id = $2 returning safety_changed_at)
+       select safety_changed_at from changed`,
+      [
+        tx.clinicId,
+        caseId,
+        input.status,
+        input.status === 'safety_hold' ? input.reason?.trim() : null,
+        actor.membershipId,
+      ],
+    );
+    if (row === undefined) throw new ClientsError(ClientsErrorCode.NotFound, 'No such case');
+    await auditCases(tx, actor, 'case.safety_status.set', { type: 'case', id: caseId }, { status: input.status });
+    return {
+      status: input.status,
+      reason: input.status === 'safety_hold' ? (input.reason?.trim() ?? null) : null,
+      changedAt: new Date(row.safety_changed_at),
+      changedByMembershipId: actor.membershipId,
+    };
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  private async afterCareTeamChange(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    caseId: string,
+    viewer: CaseViewerRef,
+  ): Promise<CaseView> {
+    const row = await this.row(tx, actor, caseId);
+    // An admin (directory) who changed the team, or a member who just left it, sees the directory view.
+    return shape(row, viewer.kind === 'care_team' && row.is_team ? viewer : { kind: 'directory' });
+  }
+
+  private async row(tx: TenantTransaction, actor: ClientsActor, caseId: string): Promise<CaseRow> {
+    const [row] = await tx.query<CaseRow>(caseSelect(this.phaseSql, 'k.id', 'k.id = $3', '', ''), [
+      tx.clinicId,
+      actor.membershipId,
+      caseId,
+    ]);
+    if (row === undefined) throw new ClientsError(ClientsErrorCode.NotFound, 'No such case');
+    return row;
+  }
+
+  private async careTeam(tx: TenantTransaction, caseId: string) {
+    return tx.query<{ membership_id: string; is_primary: boolean }>(
+      'select membership_id, is_primary from case_care_team where clinic_id = $1 and case_id = $2 for update',
+      [tx.clinicId, caseId],
+    );
+  }
+
+  private async touch(tx: TenantTransaction, caseId: string): Promise<void> {
+    await tx.query('update cases set updated_at = now() where clinic_id = $1 and id = $2', [tx.clinicId, caseId]);
+  }
+
+  /** Participants must be active clients the caller may see (an invisible one is unknown: 422). */
+  private async assertUsableClients(
+    tx: TenantTransaction,
+    actor: ClientsActor,
+    wanted: readonly { readonly clientId: string; readonly field: string }[],
+  ): Promise<void> {
+    const rows = await tx.query<{ id: string; status: string }>(
+      `with ${SCOPE_CTE}
+       select c.id, c.status from clients c
+        where c.clinic_id = $1 and c.id = any($4::uuid[])
+          and ($3 or c.created_by_membership_id in (select id from scope)
+               or exists (select 1 from case_participants p
+                            join case_care_team t on t.clinic_id = p.clinic_id and t.case_id = p.case_id
+                           where p.clinic_id = c.clinic_id and p.client_id = c.id
+                             and t.membership_id in (select id from scope)))`,
+      [tx.clinicId, actor.membershipId, isAdmin(actor), wanted.map((item) => item.clientId)],
+    );
+    for (const item of wanted) {
+      const found = rows.find((row) => sameId(row.id, item.clientId));
+      if (found === undefined) {
+        throw new ClientsError(ClientsErrorCode.UnknownClient, 'No such client', [
+          { field: item.field, rule: 'exists', message: `${item.field} must name a client you look after` },
+        ]);
+      }
+      if (found.status === 'archived') {
+        throw new ClientsError(ClientsErrorCode.ClientArchived, 'An archived client cannot join a case', [
+          { field: item.field, rule: 'active', message: `${item.field} names an archived client` },
+        ]);
+      }
+    }
+  }
+
+  /** Care-team members are active counselors or supervisors of the clinic. */
+  private async assertClinicians(
+    tx: TenantTransaction,
+    membershipIds: readonly string[],
+    field: string,
+  ): Promise<void> {
+    const rows = await tx.query<{ id: string }>(
+      `select id from memberships
+        where clinic_id = $1 and id = any($2::uuid[]) and status = 'active'
+          and roles && array['counselor', 'supervisor']::text[]`,
+      [tx.clinicId, membershipIds],
+    );
+    const missing = membershipIds.filter((id) => !rows.some((row) => sameId(row.id, id)));
+    if (missing.length > 0) {
+      throw new ClientsError(
+        ClientsErrorCode.UnknownCareTeamMember,
+        'A care-team member must be an active counselor or supervisor',
+        [{ field, rule: 'isClinician', message: `${field} must name active counselors or supervisors of the clinic` }],
+      );
+    }
+  }
+}
+
+function viewerOfRow(row: CaseRow): CaseViewerRef {
+  if (row.is_team) return { kind: 'care_team' };
+  if (row.participant_client_id !== null) return { kind: 'participant', clientId: row.participant_client_id };
+  return { kind: 'directory' };
+}
+
+function labelsOf(row: CaseRow): Record<ParticipantRole, string> {
+  return { ...DEFAULT_PARTICIPANT_ROLE_LABELS, ...(row.role_labels ?? {}) };
+}
+
+/** The case as `viewer` may see it (see {@link CaseView}). */
+function shape(row: CaseRow, viewer: CaseViewerRef): CaseView {
+  const labels = labelsOf(row);
+  const careTeam = row.care_team.map((member) => ({
+    membershipId: member.membershipId,
+    displayName: member.displayName,
+    isPrimary: member.isPrimary,
+  }));
+  const base = {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    statusChangedAt: new Date(row.status_changed_at),
+    createdAt: new Date(row.created_at),
+    careTeam,
+  };
+  if (viewer.kind === 'directory') {
+    return {
+      view: 'directory',
+      ...base,
+      participants: row.participants.map((p) => ({ clientId: p.clientId, displayName: p.displayName })),
+    };
+  }
+  const participants = row.participants.map((p) => ({
+    clientId: p.clientId,
+    displayName: p.displayName,
+    role: p.role,
+    roleLabel: labels[p.role],
+    signedCurrentPolicy: p.signed,
+  }));
+  if (viewer.kind === 'participant') {
+    return {
+      view: 'participant',
+      ...base,
+      title: row.title,
+      outcome: row.outcome,
+      phase: row.phase,
+      participants,
+      sharedSpacePaused: row.safety_status === 'safety_hold',
+      yourClientId: viewer.clientId,
+    };
+  }
+  return {
+    view: 'care_team',
+    ...base,
+    title: row.title,
+    outcome: row.outcome,
+    phase: row.phase,
+    participants,
+    updatedAt: new Date(row.updated_at),
+    createdByMembershipId: row.created_by_membership_id,
+    safety: {
+      status: row.safety_status,
+      reason: row.safety_reason,
+      changedAt: row.safety_changed_at === null ? null : new Date(row.safety_changed_at),
+      changedByMembershipId: row.safety_changed_by_membership_id,
+    },
+    secretsPolicy: {
+      version: row.secrets_policy_version,
+      allSigned: row.secrets_policy_version !== null && row.participants.every((p) => p.signed),
+    },
+  };
+}
+
+function primaryNotOnCareTeam(field: string): ClientsError {
+  return new ClientsError(ClientsErrorCode.PrimaryNotOnCareTeam, 'The primary counselor must be on the care team', [
+    { field, rule: 'onCareTeam', message: `${field} must name a member of the care team` },
+  ]);
+}
+
+function unique(ids: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const id of ids) if (!seen.has(id.toLowerCase())) seen.set(id.toLowerCase(), id);
+  return [...seen.values()];
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

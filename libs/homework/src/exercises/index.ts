@@ -1,0 +1,10 @@
+export * from './answer-schema.js';
+export * from './catalogue/index.js';
+export * from './clinical-mapping.js';
+export * from './exercise.types.js';
+export type { SchemaIssue } from './json-schema-validator.js';
+export * from './library/exercise-content.js';
+export * from './library/exercise-library.service.js';
+export * from './library/exercise.entities.js';
+export * from './library/exercise.errors.js';
+export * from './response-schema.meta.js';
