@@ -164,10 +164,13 @@ describe('unit of work and tenant context', () => {
       }
     });
 
-    it('answers a prepared UPDATE as TypeORM does ([rows, count]) and rolls it back with the unit of work', async () => {
+    it('answers queries as TypeORM does ([rows, count] for an UPDATE, QueryFailedError) and rolls back with the unit of work', async () => {
       await expect(
         unitOfWork.run(clinicA, async (tx) => {
           expect(await tx.query(RENAME, [clinicA, 'Renamed'])).toEqual([[], 1]);
+          expect(await tx.query('update clinics set name = $2 where id = $1', [clinicA, 'Again'])).toEqual([[], 1]);
+          expect(await tx.query<{ name: string }>('select name from clinics')).toEqual([{ name: 'Again' }]);
+          await expect(tx.query('select * from no_such_table')).rejects.toMatchObject({ name: 'QueryFailedError' });
           throw new Error('synthetic failure');
         }),
       ).rejects.toThrow('synthetic failure');

@@ -80,7 +80,7 @@ export function sqlLiteral(value: InlineValue): string {
 
 /** The pg client under a connected query runner. */
 interface PgClient {
-  query(text: string): Promise<PgResult | PgResult[]>;
+  query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]>;
   query(config: { name: string; text: string; values: unknown[] }): Promise<PgResult>;
 }
 
@@ -116,14 +116,15 @@ export class SystemTransaction {
   /**
    * Raw SQL with bind parameters, inside this transaction. A {@link PreparedStatement}
    * is parsed and planned once per pooled connection, then only executed.
+   * Answered exactly as TypeORM's `query` answers (straight through pg, without
+   * TypeORM's per-query events and logging, which Mend does not use).
    */
   query<T = Record<string, unknown>>(
     sql: string | PreparedStatement,
     parameters: readonly unknown[] = [],
   ): Promise<T[]> {
     this.assertOpen();
-    if (typeof sql === 'string') return this.entityManager.query(sql, [...parameters]);
-    return executePrepared<T>(this.client, sql, parameters);
+    return runQuery<T>(this.client, sql, parameters);
   }
 
   /** @internal */
@@ -204,8 +205,9 @@ function assertUserId(userId: string): void {
  * The transaction opens in one round trip: `BEGIN` (with its isolation level),
  * the settings and the optional first query go to PostgreSQL as one message of
  * the simple query protocol (the ids are checked uuids, written as literals).
- * TypeORM's query runner is told the transaction is open, so repositories,
- * `commitTransaction` and `rollbackTransaction` work as if it had opened it.
+ * TypeORM's query runner is told the transaction is open, so repositories work
+ * in it (and never open one of their own); `tx.query` and the COMMIT go
+ * straight through pg, and the runner is told when the transaction is over.
  */
 export class UnitOfWork {
   /** `source` is a {@link Database} (503 until PostgreSQL is reached) or, in tests, any data source holder. */
@@ -259,7 +261,7 @@ export class UnitOfWork {
       const firstRows = await openTransaction(runner, client, options, settings);
       tx = createTransaction(runner, client);
       const result = await work(tx, firstRows);
-      await runner.commitTransaction();
+      await commit(runner, client);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) {
@@ -342,19 +344,40 @@ function sqlStatementName(statement: PreparedStatement): string {
   return `mend_sql_${statement.name}`;
 }
 
-/** A prepared statement through pg's extended protocol (pg parses it once per connection), answered as TypeORM would. */
-async function executePrepared<T>(
+/**
+ * One statement through pg, answered as TypeORM's `query` answers: the rows;
+ * `[rows, count]` for UPDATE and DELETE; errors as `QueryFailedError`. A
+ * {@link PreparedStatement} is named, so pg parses it once per connection.
+ */
+async function runQuery<T>(
   client: PgClient,
-  statement: PreparedStatement,
+  sql: string | PreparedStatement,
   parameters: readonly unknown[],
 ): Promise<T[]> {
-  let result: PgResult;
+  const text = typeof sql === 'string' ? sql : sql.text;
+  const values = [...parameters];
+  let result: PgResult | PgResult[];
   try {
-    result = await client.query({ name: `mend_${statement.name}`, text: statement.text, values: [...parameters] });
+    result = await (typeof sql === 'string'
+      ? client.query(text, values)
+      : client.query({ name: `mend_${sql.name}`, text, values }));
   } catch (error) {
-    throw new QueryFailedError(statement.text, [...parameters], error as Error);
+    throw new QueryFailedError(text, values, error as Error);
   }
-  // TypeORM's shape: UPDATE and DELETE answer [rows, count].
+  // Several statements in one string answer several results, which TypeORM answers with nothing.
+  if (Array.isArray(result)) return undefined as unknown as T[];
   if (result.command === 'UPDATE' || result.command === 'DELETE') return [result.rows, result.rowCount] as T[];
   return result.rows as T[];
+}
+
+/** COMMIT through pg, then TypeORM's query runner is told the transaction is over (as its commitTransaction does). */
+async function commit(runner: QueryRunner, client: PgClient): Promise<void> {
+  try {
+    await client.query('COMMIT');
+  } catch (error) {
+    throw new QueryFailedError('COMMIT', [], error as Error);
+  }
+  const state = runner as unknown as RunnerTransactionState;
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
 }
