@@ -4,13 +4,14 @@ import { mendClients, signInClient } from '../lib/mend-users.mjs';
 /**
  * GET /api/v1/me with a bearer token, the cheapest authenticated route: JWT
  * check, a transaction with clinic and user set (RLS), the login session and
- * membership check, the profile read and its audit row. Against the raw
+ * membership check, the profile read (not audited: no clinical content) and
+ * COMMIT, in three round trips to PostgreSQL. Against the raw
  * `pg` primary-key select: target ≥ 0.5 of its requests/s, p99 ≤ 25 ms at 50
  * connections. Connections rotate over several signed-in clients.
  */
 export const scenario = {
   name: 'mend-me',
-  description: 'GET /api/v1/me (bearer JWT, unit of work, RLS, session check, audit row), 50 connections',
+  description: 'GET /api/v1/me (bearer JWT, unit of work, RLS, session check, profile read), 50 connections',
   baselines: ['fastify-pg-select'],
   quick: true,
   async run(ctx) {

@@ -5,7 +5,8 @@ import { createLogger, loadConfigOrExit } from '@mend/core';
 import { createApiApplication } from './bootstrap.js';
 
 const config = loadConfigOrExit({ database: true, redis: true, jwtSecret: true, masterKey: true });
-const logger = createLogger(config.logLevel, 'mend-api');
+// One line per request: written asynchronously, so the event loop never waits for stdout.
+const logger = createLogger(config.logLevel, 'mend-api', { asyncOutput: true });
 const app = await createApiApplication(config, logger);
 
 let isStopping = false;

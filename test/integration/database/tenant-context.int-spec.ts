@@ -1,5 +1,14 @@
-import { TransactionClosedError, type UnitOfWork } from '@mend/core';
+import { preparedStatement, TransactionClosedError, type UnitOfWork } from '@mend/core';
 import { connectAs, createClinic, openTestDatabase, type TestDatabase } from '@mend/testing';
+
+const SETTINGS_AND_CLINICS = preparedStatement(
+  'test_settings_and_clinics',
+  `select current_setting('app.clinic_id', true) as clinic, current_setting('app.user_id', true) as user_id,
+          $1::text as echo, (select array_agg(id order by id) from clinics) as visible`,
+  ['text'],
+);
+const FAILING = preparedStatement('test_failing', 'select 1 / $1 as quotient', ['integer']);
+const RENAME = preparedStatement('test_rename_clinic', 'update clinics set name = $2 where id = $1', ['uuid', 'text']);
 
 describe('unit of work and tenant context', () => {
   let database: TestDatabase;
@@ -127,5 +136,149 @@ describe('unit of work and tenant context', () => {
     } finally {
       await client.end();
     }
+  });
+  describe('opening in one round trip (BEGIN, settings and first query in one message)', () => {
+    const userId = '0b6c1a52-7e3d-4f0a-9c1e-2d3f4a5b6c7d';
+
+    it('runs the first query after the settings, under row-level security, and hands its rows to the work', async () => {
+      // Quotes and backslashes in a literal value come back unchanged.
+      const echo = String.raw`O'Brien \ said "hi"; drop table clinics; --`;
+      const first = await unitOfWork.run(clinicA, (_tx, rows) => Promise.resolve(rows), {
+        userId,
+        firstQuery: { statement: SETTINGS_AND_CLINICS, values: [echo] },
+      });
+      expect(first).toEqual([{ clinic: clinicA, user_id: userId, echo, visible: [clinicA] }]);
+      const withoutFirstQuery = await unitOfWork.run(clinicA, (_tx, rows) => Promise.resolve(rows));
+      expect(withoutFirstQuery).toEqual([]);
+    });
+
+    it('executes a prepared statement again on the same connection, also through tx.query', async () => {
+      for (const clinic of [clinicA, clinicB, clinicA]) {
+        const [first, again] = await unitOfWork.run(
+          clinic,
+          async (tx, rows) => [rows[0], (await tx.query(SETTINGS_AND_CLINICS, ['again']))[0]],
+          { firstQuery: { statement: SETTINGS_AND_CLINICS, values: ['first'] } },
+        );
+        expect(first).toMatchObject({ clinic, echo: 'first', visible: [clinic] });
+        expect(again).toMatchObject({ clinic, echo: 'again', visible: [clinic] });
+      }
+    });
+
+    it('answers queries as TypeORM does ([rows, count] for an UPDATE, QueryFailedError) and rolls back with the unit of work', async () => {
+      await expect(
+        unitOfWork.run(clinicA, async (tx) => {
+          expect(await tx.query(RENAME, [clinicA, 'Renamed'])).toEqual([[], 1]);
+          expect(await tx.query('update clinics set name = $2 where id = $1', [clinicA, 'Again'])).toEqual([[], 1]);
+          expect(await tx.query<{ name: string }>('select name from clinics')).toEqual([{ name: 'Again' }]);
+          await expect(tx.query('select * from no_such_table')).rejects.toMatchObject({ name: 'QueryFailedError' });
+          throw new Error('synthetic failure');
+        }),
+      ).rejects.toThrow('synthetic failure');
+      const rows = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+      expect(rows[0].name).toBe('Clinic A');
+    });
+
+    it('rolls back when the first query fails, and the connection is clean and usable for the next borrower', async () => {
+      await expect(
+        unitOfWork.run(clinicA, () => Promise.resolve('never'), {
+          userId,
+          firstQuery: { statement: FAILING, values: [0] },
+        }),
+      ).rejects.toThrow(/division by zero/);
+      const after = await unitOfWork.runWithoutClinic((tx) =>
+        tx.query<{ clinic: string | null; user_id: string | null }>(
+          "select current_setting('app.clinic_id', true) as clinic, current_setting('app.user_id', true) as user_id",
+        ),
+      );
+      expect(after[0].clinic ?? '').toBe('');
+      expect(after[0].user_id ?? '').toBe('');
+      // The statement stays prepared on the connection (PREPARE outlives the rolled-back transaction).
+      const ok = await unitOfWork.run(clinicA, (_tx, rows) => Promise.resolve(rows), {
+        firstQuery: { statement: FAILING, values: [4] },
+      });
+      expect(ok).toEqual([{ quotient: 0 }]);
+    });
+
+    it('refuses a first query with the wrong number of values or without a clinic', async () => {
+      await expect(
+        unitOfWork.run(clinicA, () => Promise.resolve(), { firstQuery: { statement: FAILING, values: [] } }),
+      ).rejects.toThrow(/takes 1 values/);
+      await expect(
+        unitOfWork.runWithoutClinic(() => Promise.resolve(), { firstQuery: { statement: FAILING, values: [1] } }),
+      ).rejects.toThrow(/needs a clinic/);
+    });
+
+    it('honours the isolation level, with and without a clinic', async () => {
+      const level = (rows: { level: string }[]) => rows[0].level;
+      const byDefault = await unitOfWork.run(clinicA, (tx) =>
+        tx.query<{ level: string }>("select current_setting('transaction_isolation') as level"),
+      );
+      expect(level(byDefault)).toBe('read committed');
+      for (const isolation of ['READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'] as const) {
+        const inClinic = await unitOfWork.run(
+          clinicA,
+          (tx) => tx.query<{ level: string }>("select current_setting('transaction_isolation') as level"),
+          { isolation },
+        );
+        const withoutClinic = await unitOfWork.runWithoutClinic(
+          (tx) => tx.query<{ level: string }>("select current_setting('transaction_isolation') as level"),
+          { isolation, userId },
+        );
+        expect(level(inClinic)).toBe(isolation.toLowerCase());
+        expect(level(withoutClinic)).toBe(isolation.toLowerCase());
+      }
+      await expect(
+        unitOfWork.run(clinicA, () => Promise.resolve(), {
+          isolation: 'READ UNCOMMITTED; drop table clinics' as never,
+        }),
+      ).rejects.toThrow(/isolation level/);
+    });
+
+    it('keeps TypeORM in the transaction: a repository save is rolled back with the unit of work', async () => {
+      const { Clinic } = await import('@mend/core');
+      await expect(
+        unitOfWork.run(clinicA, async (tx) => {
+          const repository = tx.repository(Clinic);
+          const clinic = await repository.findOneByOrFail({ id: clinicA });
+          clinic.name = 'Saved then rolled back';
+          await repository.save(clinic);
+          throw new Error('synthetic failure');
+        }),
+      ).rejects.toThrow('synthetic failure');
+      const rows = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+      expect(rows[0].name).toBe('Clinic A');
+    });
+
+    it('does not mix concurrent units of work on several pooled connections', async () => {
+      const pool = await openTestDatabase(4);
+      try {
+        const users = Array.from(
+          { length: 40 },
+          (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+        );
+        const results = await Promise.all(
+          users.map((user, index) => {
+            const clinic = index % 2 === 0 ? clinicA : clinicB;
+            return pool.unitOfWork.run(
+              clinic,
+              async (tx, rows) => {
+                await tx.query('select pg_sleep(0.005)');
+                const [later] = await tx.query<{ clinic: string; user_id: string }>(
+                  "select current_setting('app.clinic_id', true) as clinic, current_setting('app.user_id', true) as user_id",
+                );
+                return { clinic, user, first: rows[0], later };
+              },
+              { userId: user, firstQuery: { statement: SETTINGS_AND_CLINICS, values: [user] } },
+            );
+          }),
+        );
+        for (const { clinic, user, first, later } of results) {
+          expect(first).toEqual({ clinic, user_id: user, echo: user, visible: [clinic] });
+          expect(later).toEqual({ clinic, user_id: user });
+        }
+      } finally {
+        await pool.close();
+      }
+    });
   });
 });

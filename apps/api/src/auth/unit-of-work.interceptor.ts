@@ -43,10 +43,15 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
 
   private async run(request: AuthenticatedRequest, token: VerifiedAccessToken, next: CallHandler): Promise<unknown> {
     try {
+      // The login session check travels with BEGIN and the settings: one round trip opens the request.
+      const check = this.identity.sessions.sessionCheck(token);
       return await this.unitOfWork.run(
         token.clinicId,
-        async (tx) => {
-          const principal = { ...(await this.identity.sessions.authenticate(tx, token)), ip: request.ip };
+        async (tx, sessionRows) => {
+          const principal = {
+            ...(await this.identity.sessions.completeSessionCheck(tx, check, sessionRows)),
+            ip: request.ip,
+          };
           const accessDecisions: string[] = [];
           const result = await runInRequestScope({ tx, principal, accessDecisions }, () =>
             lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined }),
@@ -58,7 +63,7 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
           }
           return result;
         },
-        { userId: token.userId },
+        { userId: token.userId, firstQuery: check.firstQuery },
       );
     } catch (error) {
       if (isRefusal(error)) await this.recordRefusal(request, token, error);

@@ -1,3 +1,4 @@
+import { QueryFailedError } from 'typeorm';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryRunner, Repository } from 'typeorm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,6 +13,90 @@ export class TransactionClosedError extends Error {
 }
 
 /**
+ * A statement PostgreSQL parses and plans once per pooled connection and then
+ * only executes (a named prepared statement): for the queries every request
+ * makes. Its text never changes with the values (no string building).
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+  /** The parameter types (`uuid`, `timestamptz`, …), declared when it is the first query of a unit of work. */
+  readonly parameterTypes: readonly string[];
+}
+
+const STATEMENT_NAME = /^[a-z][a-z0-9_]{0,47}$/;
+const PARAMETER_TYPE = /^[a-z][a-z0-9_ ]{0,40}(\[\])?$/;
+const PREPARED_STATEMENTS = new Map<string, PreparedStatement>();
+
+/** Declares a {@link PreparedStatement}; one name, one statement per process. */
+export function preparedStatement(name: string, text: string, parameterTypes: readonly string[]): PreparedStatement {
+  if (!STATEMENT_NAME.test(name)) throw new Error(`Invalid prepared statement name ${name}`);
+  if (!parameterTypes.every((type) => PARAMETER_TYPE.test(type))) {
+    throw new Error(`Invalid parameter types of prepared statement ${name}`);
+  }
+  const existing = PREPARED_STATEMENTS.get(name);
+  if (existing !== undefined) {
+    if (existing.text !== text || existing.parameterTypes.join() !== parameterTypes.join()) {
+      throw new Error(`Two different prepared statements are named ${name}`);
+    }
+    return existing;
+  }
+  const statement: PreparedStatement = Object.freeze({
+    name,
+    text,
+    parameterTypes: Object.freeze([...parameterTypes]),
+  });
+  PREPARED_STATEMENTS.set(name, statement);
+  return statement;
+}
+
+/** What {@link sqlLiteral} accepts: values with one safe literal form. */
+export type InlineValue = string | Date | number | boolean | null;
+
+/**
+ * One value as a PostgreSQL literal, for the simple query protocol (which has no
+ * bind parameters but carries several statements in one round trip). Strings are
+ * quoted the way PostgreSQL reads them (quotes doubled; with a backslash, an
+ * `E''` string with backslashes doubled, as pg's `escapeLiteral`; NUL refused);
+ * dates become ISO-8601 literals; numbers must be finite. Like a bind parameter,
+ * a quoted literal is typed by its context.
+ */
+export function sqlLiteral(value: InlineValue): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('Only finite numbers can be written as SQL literals');
+    return String(value);
+  }
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new Error('An invalid date cannot be written as an SQL literal');
+    return `'${value.toISOString()}'`;
+  }
+  if (typeof value !== 'string') throw new Error('Unsupported SQL literal');
+  if (value.includes('\0')) throw new Error('A NUL character cannot be written as an SQL literal');
+  const quoted = value.replaceAll("'", "''");
+  return value.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
+}
+
+/** The pg client under a connected query runner. */
+interface PgClient {
+  query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]>;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<PgResult>;
+}
+
+interface PgResult {
+  readonly rows: Record<string, unknown>[];
+  readonly rowCount: number | null;
+  readonly command: string;
+}
+
+/** The part of TypeORM's query runner state that {@link UnitOfWork} sets when it opens the transaction itself. */
+interface RunnerTransactionState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+/**
  * A transaction with no clinic set. Row-level security hides every tenant row here,
  * so it is only good for the reviewed SECURITY DEFINER functions and for tables
  * that belong to no clinic.
@@ -23,14 +108,23 @@ export class SystemTransaction {
   constructor(
     token: symbol,
     protected readonly entityManager: EntityManager,
+    private readonly client: PgClient,
   ) {
     if (token !== issuedByUnitOfWork) throw new Error('Transactions are created by UnitOfWork only');
   }
 
-  /** Raw SQL with bind parameters, inside this transaction. */
-  query<T = Record<string, unknown>>(sql: string, parameters: readonly unknown[] = []): Promise<T[]> {
+  /**
+   * Raw SQL with bind parameters, inside this transaction. A {@link PreparedStatement}
+   * is parsed and planned once per pooled connection, then only executed.
+   * Answered exactly as TypeORM's `query` answers (straight through pg, without
+   * TypeORM's per-query events and logging, which Mend does not use).
+   */
+  query<T = Record<string, unknown>>(
+    sql: string | PreparedStatement,
+    parameters: readonly unknown[] = [],
+  ): Promise<T[]> {
     this.assertOpen();
-    return this.entityManager.query(sql, [...parameters]);
+    return runQuery<T>(this.client, sql, parameters);
   }
 
   /** @internal */
@@ -52,9 +146,10 @@ export class TenantTransaction extends SystemTransaction {
   constructor(
     token: symbol,
     entityManager: EntityManager,
+    client: PgClient,
     readonly clinicId: string,
   ) {
-    super(token, entityManager);
+    super(token, entityManager, client);
   }
 
   repository<Entity extends ObjectLiteral>(target: EntityTarget<Entity>): Repository<Entity> {
@@ -73,29 +168,46 @@ export class TenantTransaction extends SystemTransaction {
   }
 }
 
+export type Isolation = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
+const ISOLATION_LEVELS: readonly Isolation[] = ['READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'];
+
 export interface UnitOfWorkOptions {
-  readonly isolation?: 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+  readonly isolation?: Isolation;
   /**
    * The signed-in user, set as the transaction-local `app.user_id`: policies on
    * global tables (a user's own row, their MFA secrets) key on it.
    */
   readonly userId?: string;
+  /**
+   * A prepared statement executed in the same round trip as `BEGIN` and the
+   * settings, after them (so row-level security already applies to it); its rows
+   * are the second argument of `work`. For the one query every signed-in request
+   * starts with. Its values are sent as literals (see {@link sqlLiteral}).
+   */
+  readonly firstQuery?: FirstQuery;
+}
+
+export interface FirstQuery {
+  readonly statement: PreparedStatement;
+  readonly values: readonly InlineValue[];
 }
 
 function assertUserId(userId: string): void {
   if (!UUID.test(userId)) throw new Error('A unit of work needs a user id (uuid)');
 }
 
-async function setUser(runner: QueryRunner, userId: string | undefined): Promise<void> {
-  if (userId === undefined) return;
-  assertUserId(userId);
-  await runner.query("select set_config('app.user_id', $1, true)", [userId]);
-}
-
 /**
  * The only door to tenant data: one short transaction that first sets the clinic
- * with `set_config('app.clinic_id', $1, true)`, so the setting dies with the
+ * with `set_config('app.clinic_id', …, true)`, so the setting dies with the
  * transaction and a pooled connection never carries it to the next borrower.
+ *
+ * The transaction opens in one round trip: `BEGIN` (with its isolation level),
+ * the settings and the optional first query go to PostgreSQL as one message of
+ * the simple query protocol (the ids are checked uuids, written as literals).
+ * TypeORM's query runner is told the transaction is open, so repositories work
+ * in it (and never open one of their own); `tx.query` and the COMMIT go
+ * straight through pg, and the runner is told when the transaction is over.
  */
 export class UnitOfWork {
   /** `source` is a {@link Database} (503 until PostgreSQL is reached) or, in tests, any data source holder. */
@@ -103,54 +215,53 @@ export class UnitOfWork {
 
   async run<T>(
     clinicId: string,
-    work: (tx: TenantTransaction) => Promise<T>,
+    work: (tx: TenantTransaction, firstRows: Record<string, unknown>[]) => Promise<T>,
     options: UnitOfWorkOptions = {},
   ): Promise<T> {
     if (!UUID.test(clinicId)) throw new Error('A unit of work needs a clinic id (uuid)');
+    const settings = [`set_config('app.clinic_id', ${sqlLiteral(clinicId)}, true)`];
+    if (options.userId !== undefined) {
+      assertUserId(options.userId);
+      settings.push(`set_config('app.user_id', ${sqlLiteral(options.userId)}, true)`);
+    }
     return this.inTransaction(
       options,
-      async (runner) => {
-        if (options.userId === undefined) {
-          await runner.query("select set_config('app.clinic_id', $1, true)", [clinicId]);
-        } else {
-          // One round trip for both settings: this runs at the start of every signed-in request.
-          assertUserId(options.userId);
-          await runner.query("select set_config('app.clinic_id', $1, true), set_config('app.user_id', $2, true)", [
-            clinicId,
-            options.userId,
-          ]);
-        }
-        return new TenantTransaction(issuedByUnitOfWork, runner.manager, clinicId);
-      },
+      `select ${settings.join(', ')}`,
+      (runner, client) => new TenantTransaction(issuedByUnitOfWork, runner.manager, client, clinicId),
       work,
     );
   }
 
   /** A transaction with no clinic: for SECURITY DEFINER lookups and clinic-less tables. */
   async runWithoutClinic<T>(work: (tx: SystemTransaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
+    if (options.firstQuery !== undefined) throw new Error('A first query needs a clinic: use run()');
+    let settings: string | undefined;
+    if (options.userId !== undefined) {
+      assertUserId(options.userId);
+      settings = `select set_config('app.user_id', ${sqlLiteral(options.userId)}, true)`;
+    }
     return this.inTransaction(
       options,
-      async (runner) => {
-        await setUser(runner, options.userId);
-        return new SystemTransaction(issuedByUnitOfWork, runner.manager);
-      },
-      work,
+      settings,
+      (runner, client) => new SystemTransaction(issuedByUnitOfWork, runner.manager, client),
+      (tx) => work(tx),
     );
   }
 
   private async inTransaction<Tx extends SystemTransaction, T>(
     options: UnitOfWorkOptions,
-    open: (runner: QueryRunner) => Promise<Tx>,
-    work: (tx: Tx) => Promise<T>,
+    settings: string | undefined,
+    createTransaction: (runner: QueryRunner, client: PgClient) => Tx,
+    work: (tx: Tx, firstRows: Record<string, unknown>[]) => Promise<T>,
   ): Promise<T> {
     const runner = this.source.connected().createQueryRunner();
     let tx: Tx | undefined;
     try {
-      await runner.connect();
-      await runner.startTransaction(options.isolation);
-      tx = await open(runner);
-      const result = await work(tx);
-      await runner.commitTransaction();
+      const client = (await runner.connect()) as PgClient;
+      const firstRows = await openTransaction(runner, client, options, settings);
+      tx = createTransaction(runner, client);
+      const result = await work(tx, firstRows);
+      await commit(runner, client);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) {
@@ -162,4 +273,111 @@ export class UnitOfWork {
       await runner.release();
     }
   }
+}
+
+/**
+ * `BEGIN`, the settings and the first query in one simple-protocol message. On
+ * any error the runner already counts as in a transaction, so the caller's
+ * rollback ends the (then aborted) transaction block. Returns the first query's
+ * rows (none without one).
+ */
+async function openTransaction(
+  runner: QueryRunner,
+  client: PgClient,
+  options: UnitOfWorkOptions,
+  settings: string | undefined,
+): Promise<Record<string, unknown>[]> {
+  const { isolation, firstQuery } = options;
+  if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation)) {
+    throw new Error(`Unknown isolation level ${String(isolation)}`);
+  }
+  const parts = [isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation}`];
+  if (settings !== undefined) parts.push(settings);
+  if (firstQuery !== undefined) {
+    const { statement, values } = firstQuery;
+    if (values.length !== statement.parameterTypes.length) {
+      throw new Error(`${statement.name} takes ${statement.parameterTypes.length} values`);
+    }
+    await prepareOnConnection(client, statement);
+    parts.push(`EXECUTE ${sqlStatementName(statement)}(${values.map(sqlLiteral).join(', ')})`);
+  }
+  const text = parts.join('; ');
+  const state = runner as unknown as RunnerTransactionState;
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+  let results: PgResult | PgResult[];
+  try {
+    results = await client.query(text);
+  } catch (error) {
+    throw new QueryFailedError(text, [], error as Error);
+  }
+  if (firstQuery === undefined) return [];
+  return Array.isArray(results) ? results[results.length - 1].rows : results.rows;
+}
+
+/** The statements each pooled connection has prepared with SQL `PREPARE` (a replaced connection starts empty). */
+const preparedOnConnection = new WeakMap<PgClient, Set<string>>();
+
+/**
+ * `PREPARE` on this connection once, in a round trip of its own outside any
+ * transaction: a prepared statement outlives transactions (rolled back ones
+ * too), so after success it exists for the connection's lifetime.
+ */
+async function prepareOnConnection(client: PgClient, statement: PreparedStatement): Promise<void> {
+  let prepared = preparedOnConnection.get(client);
+  if (prepared?.has(statement.name) === true) return;
+  const text = `PREPARE ${sqlStatementName(statement)}(${statement.parameterTypes.join(', ')}) AS ${statement.text}`;
+  try {
+    await client.query(text);
+  } catch (error) {
+    throw new QueryFailedError(text, [], error as Error);
+  }
+  if (prepared === undefined) {
+    prepared = new Set();
+    preparedOnConnection.set(client, prepared);
+  }
+  prepared.add(statement.name);
+}
+
+/** SQL `PREPARE` and pg's protocol-level statements share one namespace per connection: distinct prefixes. */
+function sqlStatementName(statement: PreparedStatement): string {
+  return `mend_sql_${statement.name}`;
+}
+
+/**
+ * One statement through pg, answered as TypeORM's `query` answers: the rows;
+ * `[rows, count]` for UPDATE and DELETE; errors as `QueryFailedError`. A
+ * {@link PreparedStatement} is named, so pg parses it once per connection.
+ */
+async function runQuery<T>(
+  client: PgClient,
+  sql: string | PreparedStatement,
+  parameters: readonly unknown[],
+): Promise<T[]> {
+  const text = typeof sql === 'string' ? sql : sql.text;
+  const values = [...parameters];
+  let result: PgResult | PgResult[];
+  try {
+    result = await (typeof sql === 'string'
+      ? client.query(text, values)
+      : client.query({ name: `mend_${sql.name}`, text, values }));
+  } catch (error) {
+    throw new QueryFailedError(text, values, error as Error);
+  }
+  // Several statements in one string answer several results, which TypeORM answers with nothing.
+  if (Array.isArray(result)) return undefined as unknown as T[];
+  if (result.command === 'UPDATE' || result.command === 'DELETE') return [result.rows, result.rowCount] as T[];
+  return result.rows as T[];
+}
+
+/** COMMIT through pg, then TypeORM's query runner is told the transaction is over (as its commitTransaction does). */
+async function commit(runner: QueryRunner, client: PgClient): Promise<void> {
+  try {
+    await client.query('COMMIT');
+  } catch (error) {
+    throw new QueryFailedError('COMMIT', [], error as Error);
+  }
+  const state = runner as unknown as RunnerTransactionState;
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
 }

@@ -1,15 +1,25 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type LoggerOptions as LoggerSettings } from 'pino';
 
 import { currentContext } from '../context/request-context.js';
+
+export interface LoggerOptions {
+  /**
+   * Write stdout asynchronously (off the event loop, lines written together
+   * while a write is under way) instead of one blocking write per line. For the
+   * API, which logs every request; the lines still written on exit, also after a
+   * crash (pino flushes synchronously then), but not after SIGKILL.
+   */
+  readonly asyncOutput?: boolean;
+}
 
 /**
  * JSON lines with the correlation, clinic, user and job ids of the work in
  * progress. Request bodies, headers and query strings are never logged; paths
  * are logged without their query string.
  */
-export function createLogger(level: string, name: string): Logger {
-  return pino({
+export function createLogger(level: string, name: string, options: LoggerOptions = {}): Logger {
+  const settings: LoggerSettings = {
     name,
     level,
     base: { pid: process.pid },
@@ -36,7 +46,8 @@ export function createLogger(level: string, name: string): Logger {
         ...(context.jobId !== undefined && { jobId: context.jobId }),
       };
     },
-  });
+  };
+  return options.asyncOutput === true ? pino(settings, pino.destination({ dest: 1, sync: false })) : pino(settings);
 }
 
 /** Nest's logger on top of pino. */

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 
-import type { SystemTransaction, TenantTransaction } from '@mend/core';
+import { type FirstQuery, preparedStatement, type SystemTransaction, type TenantTransaction } from '@mend/core';
 
 import type { Clock } from '../clock.js';
 import { auditIdentity, auditRead } from '../identity-audit.js';
@@ -63,6 +63,27 @@ export interface LoginSessionView {
   readonly amr: readonly string[];
   readonly isCurrent: boolean;
 }
+
+/** A prepared login session check: see {@link LoginSessionService.sessionCheck}. */
+export interface SessionCheck {
+  readonly token: VerifiedAccessToken;
+  readonly now: Date;
+  readonly firstQuery: FirstQuery;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Run by every signed-in request (prepared: planned once per connection). */
+const SESSION_CHECK = preparedStatement(
+  'login_session_check',
+  `select s.last_seen_at, s.absolute_expires_at, m.roles
+     from login_sessions s
+     join memberships m on m.clinic_id = s.clinic_id and m.id = s.membership_id
+    where s.clinic_id = $1 and s.id = $2 and s.user_id = $3 and s.membership_id = $4
+      and s.revoked_at is null and s.idle_expires_at > $5 and s.absolute_expires_at > $5
+      and m.status = 'active' and m.user_id = s.user_id`,
+  ['uuid', 'uuid', 'uuid', 'uuid', 'timestamptz'],
+);
 
 interface SessionRow {
   id: string;
@@ -174,17 +195,40 @@ export class LoginSessionService {
    */
   async authenticate(tx: TenantTransaction, token: VerifiedAccessToken): Promise<Principal> {
     if (token.clinicId !== tx.clinicId) throw unauthenticated();
+    const check = this.sessionCheck(token);
+    return this.completeSessionCheck(tx, check, await tx.query(SESSION_CHECK, check.firstQuery.values));
+  }
+
+  /**
+   * The same check in two halves, so that its query can travel with the opening
+   * of the request's unit of work (`UnitOfWorkOptions.firstQuery`: one round
+   * trip instead of three): `sessionCheck` gives the query and its values,
+   * {@link completeSessionCheck} reads its rows.
+   */
+  sessionCheck(token: VerifiedAccessToken): SessionCheck {
+    for (const id of [token.clinicId, token.loginSessionId, token.userId, token.membershipId]) {
+      if (!UUID.test(id)) throw unauthenticated();
+    }
     const now = this.clock.now();
-    const rows = await tx.query<{ last_seen_at: Date; absolute_expires_at: Date; roles: MembershipRole[] }>(
-      `select s.last_seen_at, s.absolute_expires_at, m.roles
-         from login_sessions s
-         join memberships m on m.clinic_id = s.clinic_id and m.id = s.membership_id
-        where s.clinic_id = $1 and s.id = $2 and s.user_id = $3 and s.membership_id = $4
-          and s.revoked_at is null and s.idle_expires_at > $5 and s.absolute_expires_at > $5
-          and m.status = 'active' and m.user_id = s.user_id`,
-      [tx.clinicId, token.loginSessionId, token.userId, token.membershipId, now],
-    );
-    const row = rows[0];
+    return {
+      token,
+      now,
+      firstQuery: {
+        statement: SESSION_CHECK,
+        values: [token.clinicId, token.loginSessionId, token.userId, token.membershipId, now],
+      },
+    };
+  }
+
+  /** The principal from the rows of {@link sessionCheck}'s query, run in `tx`; 401 when there is none. */
+  async completeSessionCheck(
+    tx: TenantTransaction,
+    check: SessionCheck,
+    rows: readonly Record<string, unknown>[],
+  ): Promise<Principal> {
+    const { token, now } = check;
+    if (token.clinicId !== tx.clinicId) throw unauthenticated();
+    const row = rows[0] as { last_seen_at: Date; absolute_expires_at: Date; roles: MembershipRole[] } | undefined;
     if (row === undefined) throw unauthenticated();
     if (now.getTime() - new Date(row.last_seen_at).getTime() >= LAST_SEEN_GRANULARITY_MS) {
       await this.touch(tx, token.loginSessionId, now);

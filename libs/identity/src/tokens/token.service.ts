@@ -1,10 +1,11 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 
-import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
 
 import type { Clock } from '../clock.js';
 import { IdentityError, IdentityErrorCode, unauthenticated } from '../identity.errors.js';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '../roles.js';
+import { verifyHs256 } from './hs256.js';
 
 export const TOKEN_ISSUER = 'mend';
 export const ACCESS_AUDIENCE = 'mend-api';
@@ -101,8 +102,13 @@ export class TokenService {
     );
   }
 
-  async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
-    const payload = await this.verify(token, ACCESS_AUDIENCE, ACCESS_HEADER_TYPE, 'access', this.accessTtlSeconds);
+  /** Asynchronous like the rest of the service; the check itself is synchronous (see {@link verifyHs256}). */
+  verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+    return new Promise((resolve) => resolve(this.accessTokenClaims(token)));
+  }
+
+  private accessTokenClaims(token: string): VerifiedAccessToken {
+    const payload = this.verify(token, ACCESS_AUDIENCE, ACCESS_HEADER_TYPE, 'access', this.accessTtlSeconds);
     const { cid, mid, sid, roles, amr } = payload;
     if (!isUuid(cid) || !isUuid(mid) || !isUuid(sid)) throw unauthenticated();
     if (!isStringList(roles) || roles.length === 0 || !roles.every(isRole)) throw unauthenticated();
@@ -131,9 +137,13 @@ export class TokenService {
   }
 
   /** Throws 401 `invalid_mfa_token` (sign in again) when the token is not a valid, current MFA token. */
-  async verifyMfaToken(token: string): Promise<MfaTokenClaims> {
+  verifyMfaToken(token: string): Promise<MfaTokenClaims> {
+    return new Promise((resolve) => resolve(this.mfaTokenClaims(token)));
+  }
+
+  private mfaTokenClaims(token: string): MfaTokenClaims {
     try {
-      const payload = await this.verify(token, MFA_AUDIENCE, MFA_HEADER_TYPE, 'mfa', MFA_TOKEN_TTL_SECONDS);
+      const payload = this.verify(token, MFA_AUDIENCE, MFA_HEADER_TYPE, 'mfa', MFA_TOKEN_TTL_SECONDS);
       if (!isUuid(payload.cid) || !isUuid(payload.mid)) throw unauthenticated();
       return { userId: payload.sub as string, clinicId: payload.cid, membershipId: payload.mid };
     } catch {
@@ -166,25 +176,24 @@ export class TokenService {
     return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
-  private async verify(
+  private verify(
     token: string,
     audience: string,
     headerType: string,
     typ: string,
     maxTtlSeconds: number,
-  ): Promise<JWTPayload & Record<string, unknown>> {
+  ): JWTPayload & Record<string, unknown> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw unauthenticated();
-    let payload: JWTPayload;
+    let payload: JWTPayload & Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.secret, {
-        algorithms: [ALGORITHM],
+      payload = verifyHs256(token, this.secret, {
         issuer: TOKEN_ISSUER,
         audience,
         typ: headerType,
         requiredClaims: ['exp', 'nbf', 'iat', 'sub'],
         currentDate: this.options.clock.now(),
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      }));
+        clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
+      });
     } catch {
       // Bad signature, wrong algorithm, audience, issuer or type, expired, not yet valid, malformed.
       throw unauthenticated();

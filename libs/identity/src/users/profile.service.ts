@@ -1,4 +1,4 @@
-import type { TenantTransaction } from '@mend/core';
+import { preparedStatement, type TenantTransaction } from '@mend/core';
 
 import { unauthenticated } from '../identity.errors.js';
 import type { MembershipRole } from '../roles.js';
@@ -18,6 +18,17 @@ export interface Profile {
   readonly amr: readonly string[];
 }
 
+/** Read on every page load (prepared: planned once per connection). */
+const DESCRIBE = preparedStatement(
+  'profile_describe',
+  `select u.email, u.display_name, coalesce((select c.mfa_enrolled_at is not null from user_credentials c where c.user_id = u.id), false)
+            as mfa_enrolled,
+          c.name as clinic_name, c.timezone as clinic_timezone
+     from users u cross join clinics c
+    where u.id = $1 and c.id = $2`,
+  ['uuid', 'uuid'],
+);
+
 /** The signed-in person as they see themselves (`GET /me`). */
 export class ProfileService {
   async describe(tx: TenantTransaction, principal: Principal): Promise<Profile> {
@@ -27,14 +38,7 @@ export class ProfileService {
       mfa_enrolled: boolean;
       clinic_name: string;
       clinic_timezone: string;
-    }>(
-      `select u.email, u.display_name, coalesce((select c.mfa_enrolled_at is not null from user_credentials c where c.user_id = u.id), false)
-                as mfa_enrolled,
-              c.name as clinic_name, c.timezone as clinic_timezone
-         from users u cross join clinics c
-        where u.id = $1 and c.id = $2`,
-      [principal.userId, tx.clinicId],
-    );
+    }>(DESCRIBE, [principal.userId, tx.clinicId]);
     const row = rows[0];
     if (row === undefined) throw unauthenticated();
     // Not audited: the caller's own profile holds no clinical content and is read on every page load.
