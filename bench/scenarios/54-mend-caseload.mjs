@@ -50,7 +50,7 @@ async function request(baseUrl, method, path, body, token) {
 }
 
 /** A counselor of a new bench clinic, signed in with their second factor, with 50 cases; their access token. */
-async function counselorWithCaseload(ctx, baseUrl) {
+export async function counselorWithCaseload(ctx, baseUrl) {
   const urls = await ctx.mendDatabase();
   const env = { DATABASE_URL: urls.runtimeUrl, MASTER_KEY: ctx.runSecret('master', 32) };
   const clinicId = (

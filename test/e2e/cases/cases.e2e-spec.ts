@@ -282,6 +282,24 @@ describe('cases (routes, rules, views)', () => {
       expect(admin.items.every((item) => item.view === 'directory' && item.title === undefined)).toBe(true);
     });
 
+    it('answers every case exactly as GET /cases/:id answers it, for every kind of viewer', async () => {
+      // The list's JSON is written by PostgreSQL, the single case by toCaseResponse: same keys, order and values.
+      const held = await newCase();
+      await call(api, 'PUT', `/cases/${held.caseId}/safety`, world.counselor.headers, {
+        status: 'safety_hold',
+        reason: 'Synthetic reason',
+      });
+      for (const member of [world.counselor, world.supervisor, world.partnerA, world.partnerB, world.admin]) {
+        const page = (await call(api, 'GET', '/cases?limit=100', member.headers)).json<CasePage>();
+        expect(page.items.length).toBeGreaterThan(0);
+        for (const item of page.items) {
+          const one = await call(api, 'GET', `/cases/${item.id}`, member.headers);
+          expect(one.statusCode).toBe(200);
+          expect(JSON.stringify(item)).toBe(JSON.stringify(one.json()));
+        }
+      }
+    });
+
     it.each([
       ['status=archived', 'status', 'isIn'],
       ['type=polycule', 'type', 'isIn'],

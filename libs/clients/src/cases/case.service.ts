@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import {
   DEFAULT_PARTICIPANT_ROLE_LABELS,
@@ -10,7 +10,7 @@ import {
   type SafetyStatus,
   type SecretsPolicyKind,
 } from '@mend/contracts';
-import type { TenantTransaction } from '@mend/core';
+import { preparedStatement, type TenantTransaction } from '@mend/core';
 
 import { ClientsError, ClientsErrorCode, invalidField } from '../clients.errors.js';
 import {
@@ -23,7 +23,6 @@ import {
   keysetCondition,
   SCOPE_CTE,
   type ClientsActor,
-  type Page,
   type SortOrder,
 } from '../shared.js';
 import type { SecretsPolicyService } from './secrets-policy.service.js';
@@ -232,6 +231,124 @@ function caseSelect(phaseSql: string, sortExpr: string, conditions: string, orde
    ${order === '' ? '' : `order by ${order}`} ${limit}`;
 }
 
+export interface CasePageJson {
+  /** `{"items": [...], "nextCursor": ...}`: the API's `CasePageResponse`, as JSON text. */
+  readonly json: string;
+  /** How many cases the page holds. */
+  readonly count: number;
+}
+
+interface CasePageRow {
+  count: number;
+  has_more: boolean;
+  items: string;
+  last_key: string | null;
+  last_id: string | null;
+}
+
+const DEFAULT_LABELS_JSON = JSON.stringify(DEFAULT_PARTICIPANT_ROLE_LABELS);
+
+/** A timestamp as JavaScript's `toISOString` writes it (UTC, milliseconds truncated as pg's Date parsing does). */
+const iso = (column: string): string => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A page of the caseload as one row: the number of cases, whether more follow,
+ * the items as JSON text (each shaped for the caller's standing exactly as
+ * {@link shape} and the API's `toCaseResponse` shape it: same keys, same order,
+ * same values) and the last case's sort key and id (the next cursor). `$1`
+ * clinic, `$2` caller's membership, `$3` caller is a clinic admin, `$4` the
+ * default role labels (jsonb); `limit` is the page size parameter. The case
+ * rows are chosen first (limit + 1), then only those are decorated: names
+ * through per-row scalar lookups on (clinic_id, id), whatever the statistics say
+ * (composite foreign keys guarantee the client, membership and user rows).
+ */
+function casePageSql(phaseSql: string, sortExpr: string, conditions: string, order: string, limit: string): string {
+  return `with ${SCOPE_CTE},
+       me as materialized (select c.id from clients c where c.clinic_id = $1 and c.membership_id = $2::uuid),
+       labels as materialized (
+         select $4::jsonb || coalesce((select cl.participant_role_labels from clinics cl where cl.id = $1), '{}'::jsonb)
+                  as labels),
+       page as materialized (
+         select k.id, k.clinic_id, k.title, k.type, k.status, k.status_changed_at, k.outcome, k.safety_status,
+                k.safety_reason, k.safety_changed_at, k.safety_changed_by_membership_id, k.secrets_policy_version,
+                k.created_by_membership_id, k.created_at, k.updated_at, v.is_team, v.participant_client_id,
+                (${sortExpr})::text as sort_key,
+                row_number() over (order by ${order}) as n
+           from cases k
+           cross join lateral (
+             select exists (select 1 from case_care_team t
+                             where t.clinic_id = k.clinic_id and t.case_id = k.id
+                               and t.membership_id in (select id from scope)) as is_team,
+                    (select p.client_id from case_participants p
+                      where p.clinic_id = k.clinic_id and p.case_id = k.id and p.client_id in (select id from me)
+                      limit 1) as participant_client_id) v
+          where k.clinic_id = $1 and ${conditions}
+          order by ${order}
+          limit ${limit} + 1),
+       items as (
+         select k.n, k.id, k.sort_key,
+                case
+                  when k.is_team then json_build_object(
+                    'view', 'care_team', 'id', k.id, 'type', k.type, 'status', k.status,
+                    'statusChangedAt', ${iso('k.status_changed_at')}, 'createdAt', ${iso('k.created_at')},
+                    'participants', pa.full, 'careTeam', ct.members, 'title', k.title, 'outcome', k.outcome,
+                    'phase', ph.phase, 'updatedAt', ${iso('k.updated_at')},
+                    'createdByMembershipId', k.created_by_membership_id,
+                    'safety', json_build_object(
+                      'status', k.safety_status, 'reason', k.safety_reason,
+                      'changedAt', ${iso('k.safety_changed_at')},
+                      'changedByMembershipId', k.safety_changed_by_membership_id),
+                    'secretsPolicy', json_build_object(
+                      'version', k.secrets_policy_version,
+                      'allSigned', k.secrets_policy_version is not null and pa.all_signed))
+                  when k.participant_client_id is not null then json_build_object(
+                    'view', 'participant', 'id', k.id, 'type', k.type, 'status', k.status,
+                    'statusChangedAt', ${iso('k.status_changed_at')}, 'createdAt', ${iso('k.created_at')},
+                    'participants', pa.full, 'careTeam', ct.members, 'title', k.title, 'outcome', k.outcome,
+                    'phase', ph.phase, 'sharedSpacePaused', k.safety_status = 'safety_hold',
+                    'yourClientId', k.participant_client_id)
+                  else json_build_object(
+                    'view', 'directory', 'id', k.id, 'type', k.type, 'status', k.status,
+                    'statusChangedAt', ${iso('k.status_changed_at')}, 'createdAt', ${iso('k.created_at')},
+                    'participants', pa.directory, 'careTeam', ct.members)
+                end as item
+           from page k
+           cross join labels l
+           cross join lateral (select (${phaseSql}) as phase) ph
+           cross join lateral (
+             select coalesce(json_agg(json_build_object(
+                             'clientId', x.client_id, 'displayName', x.display_name, 'role', x.role,
+                             'roleLabel', l.labels ->> x.role, 'signedCurrentPolicy', x.signed)
+                           order by x.added_at, x.client_id), '[]'::json) as full,
+                    coalesce(json_agg(json_build_object('clientId', x.client_id, 'displayName', x.display_name)
+                           order by x.added_at, x.client_id), '[]'::json) as directory,
+                    coalesce(bool_and(x.signed), true) as all_signed
+               from (select p.client_id, p.role, p.added_at,
+                            (select c.display_name from clients c
+                              where c.clinic_id = p.clinic_id and c.id = p.client_id) as display_name,
+                            k.secrets_policy_version is not null and exists (
+                              select 1 from case_secrets_policy_signatures s
+                               where s.clinic_id = p.clinic_id and s.case_id = p.case_id
+                                 and s.client_id = p.client_id and s.version = k.secrets_policy_version) as signed
+                       from case_participants p
+                      where p.clinic_id = k.clinic_id and p.case_id = k.id) x) pa
+           cross join lateral (
+             select coalesce(json_agg(json_build_object(
+                             'membershipId', t.membership_id,
+                             'displayName', (select u.display_name from memberships m join users u on u.id = m.user_id
+                                              where m.clinic_id = t.clinic_id and m.id = t.membership_id),
+                             'isPrimary', t.is_primary)
+                           order by t.is_primary desc, t.added_at, t.membership_id), '[]'::json) as members
+               from case_care_team t
+              where t.clinic_id = k.clinic_id and t.case_id = k.id) ct
+          where k.n <= ${limit})
+  select (select count(*) from items)::int as count,
+         (select count(*) from page) > ${limit} as has_more,
+         (select coalesce(json_agg(i.item order by i.n), '[]'::json) from items i)::text as items,
+         (select i.sort_key from items i order by i.n desc limit 1) as last_key,
+         (select i.id from items i order by i.n desc limit 1) as last_id`;
+}
+
 /**
  * Cases: participants with their role in the breach, a care team with exactly
  * one primary counselor, dated status transitions, the safety status. Visibility
@@ -365,13 +482,20 @@ export class CaseService {
     return shape(await this.row(tx, actor, caseId), { kind: 'care_team' });
   }
 
-  /** The caseload: one query per page, visibility-filtered, keyset-paged. */
-  async list(tx: TenantTransaction, actor: ClientsActor, query: CaseListQuery): Promise<Page<CaseView>> {
+  /**
+   * The caseload: one query per page, visibility-filtered, keyset-paged. PostgreSQL
+   * builds the page's JSON itself (each case shaped for how the caller stands, as
+   * {@link shape} and the API's `toCaseResponse` would) and the text is answered as
+   * it is: no rows to parse, no objects to shape and serialize again. The statement
+   * is prepared once per pooled connection (one per combination of filters), so it
+   * is not planned on every request.
+   */
+  async listJson(tx: TenantTransaction, actor: ClientsActor, query: CaseListQuery): Promise<CasePageJson> {
     const sort = SORT_SQL[query.sort ?? 'updatedAt'];
     const order: SortOrder = query.order ?? (query.sort === 'title' ? 'asc' : 'desc');
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const cursor = decodeCursor(query.cursor);
-    const params: unknown[] = [tx.clinicId, actor.membershipId, isAdmin(actor)];
+    const params: unknown[] = [tx.clinicId, actor.membershipId, isAdmin(actor), DEFAULT_LABELS_JSON];
     const where = ['($3 or v.is_team or v.participant_client_id is not null)'];
     if (query.status !== undefined && query.status.length > 0) {
       params.push(query.status);
@@ -383,11 +507,11 @@ export class CaseService {
     }
     if (query.safetyStatus !== undefined) {
       params.push(query.safetyStatus);
-      where.push(`(v.is_team and k.safety_status = $${params.length})`);
+      where.push(`(v.is_team and k.safety_status = $${params.length}::text)`);
     }
     if (query.phase !== undefined) {
       params.push(query.phase);
-      where.push(`(${this.phaseSql}) = $${params.length}`);
+      where.push(`(${this.phaseSql}) = $${params.length}::text`);
     }
     if (query.clientId !== undefined) {
       params.push(query.clientId);
@@ -397,30 +521,33 @@ export class CaseService {
     }
     if (query.q !== undefined && query.q.trim() !== '') {
       params.push(`%${escapeLike(query.q.trim().toLowerCase())}%`);
-      const like = `$${params.length}`;
+      const like = `$${params.length}::text`;
       where.push(`((v.is_team and lower(k.title) like ${like})
         or exists (select 1 from case_participants p join clients c on c.clinic_id = p.clinic_id and c.id = p.client_id
                     where p.clinic_id = k.clinic_id and p.case_id = k.id and lower(c.display_name) like ${like}))`);
     }
     where.push(keysetCondition(sort.expr, 'k.id', sort.cast, order, cursor, params));
-    params.push(limit + 1);
-    const rows = await tx.query<CaseRow>(
-      caseSelect(
-        this.phaseSql,
-        sort.expr,
-        where.join(' and '),
-        `${sort.expr} ${order} nulls last, k.id ${order}`,
-        `limit $${params.length}`,
-      ),
-      params,
+    params.push(limit);
+    const text = casePageSql(
+      this.phaseSql,
+      sort.expr,
+      where.join(' and '),
+      `${sort.expr} ${order} nulls last, k.id ${order}`,
+      `$${params.length}::int`,
     );
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    await auditCases(tx, actor, 'case.list', { type: 'clinic', id: tx.clinicId }, { count: page.length });
-    return {
-      items: page.map((row) => shape(row, viewerOfRow(row))),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ key: last.sort_key, id: last.id }) : null,
-    };
+    const statement = preparedStatement(
+      `case_page_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`,
+      text,
+      [],
+    );
+    const [row] = await tx.query<CasePageRow>(statement, params);
+    const count = row?.count ?? 0;
+    await auditCases(tx, actor, 'case.list', { type: 'clinic', id: tx.clinicId }, { count });
+    const nextCursor =
+      row !== undefined && row.has_more && row.last_id !== null
+        ? encodeCursor({ key: row.last_key, id: row.last_id })
+        : null;
+    return { count, json: `{"items":${row?.items ?? '[]'},"nextCursor":${JSON.stringify(nextCursor)}}` };
   }
 
   // ---- status ------------------------------------------------------------------------------------
@@ -892,12 +1019,6 @@ export class CaseService {
       );
     }
   }
-}
-
-function viewerOfRow(row: CaseRow): CaseViewerRef {
-  if (row.is_team) return { kind: 'care_team' };
-  if (row.participant_client_id !== null) return { kind: 'participant', clientId: row.participant_client_id };
-  return { kind: 'directory' };
 }
 
 function labelsOf(row: CaseRow): Record<ParticipantRole, string> {
