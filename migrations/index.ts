@@ -7,6 +7,10 @@ import { RepairPlans1764374500000 } from './1764374500000-repair-plans.js';
 import { LedgerAndNotifications1764374600000 } from './1764374600000-ledger-and-notifications.js';
 import { ClinicDataKeys1764374700000 } from './1764374700000-clinic-data-keys.js';
 import { Exercises1764374800000 } from './1764374800000-exercises.js';
+import { Homework1764460800000 } from './1764460800000-homework.js';
+import { MeasuresAndSafety1764460900000 } from './1764460900000-measures-and-safety.js';
+import { SessionsAndNotes1764461000000 } from './1764461000000-sessions-and-notes.js';
+import { RotationCoverage1764461100000 } from './1764461100000-rotation-coverage.js';
 
 /** Every migration, oldest first. Landed migrations are never edited. */
 export const MIGRATIONS = [
@@ -19,4 +23,8 @@ export const MIGRATIONS = [
   LedgerAndNotifications1764374600000,
   ClinicDataKeys1764374700000,
   Exercises1764374800000,
+  Homework1764460800000,
+  MeasuresAndSafety1764460900000,
+  SessionsAndNotes1764461000000,
+  RotationCoverage1764461100000,
 ];

@@ -311,8 +311,10 @@ function withUser(url, user, password, database) {
 const embedded = { db: undefined, server: undefined };
 
 async function startEmbeddedDatabase() {
-  const [{ PGlite }, { startPgliteServer }] = await Promise.all([
+  const [{ PGlite }, { btree_gist }, { startPgliteServer }] = await Promise.all([
     import('@electric-sql/pglite'),
+    // The sessions migration's no-double-booking exclusion constraint needs btree_gist (bundled with PGlite).
+    import('@electric-sql/pglite/contrib/btree_gist'),
     import('./demo-pglite-server.mjs'),
   ]);
   const isNew = !existsSync(join(dataDir, 'PG_VERSION'));
@@ -320,7 +322,7 @@ async function startEmbeddedDatabase() {
     `${isNew ? 'Creating' : 'Opening'} the embedded PostgreSQL (PGlite) in ${relative(process.cwd(), dataDir) || dataDir}`,
   );
   try {
-    embedded.db = await PGlite.create({ dataDir });
+    embedded.db = await PGlite.create({ dataDir, extensions: { btree_gist } });
   } catch (error) {
     // E.g. a data folder written by another PGlite version, or left broken by a killed demo.
     throw new Error(

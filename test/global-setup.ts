@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Runs a TypeScript file of this repository with tsx (tsconfig paths resolved). */
@@ -15,7 +17,9 @@ function runTypeScript(file: string, args: readonly string[]): string {
 /**
  * One fresh database per test run, built by the real migrations, and a unique
  * Redis key prefix; dropped and cleaned by global-teardown.ts. Integration and e2e
- * projects share it when run together.
+ * projects share it when run together. MEND_TEST_LOG_DIR: the run's log files (apps
+ * started by the e2e tests log there, see testLogger in @mend/testing), scanned by
+ * the teardown's psychotherapy-note canary check.
  */
 export default function globalSetup(): void {
   if (process.env.MEND_TEST_OWNED === 'true') return;
@@ -27,6 +31,8 @@ export default function globalSetup(): void {
     ownerUrl: string;
     runtimeUrl: string;
   };
+  const logDirectory = join(tmpdir(), `${created.database}-logs`);
+  mkdirSync(logDirectory, { recursive: true });
   Object.assign(process.env, {
     MEND_TEST_OWNED: 'true',
     MEND_TEST_DATABASE: created.database,
@@ -36,5 +42,6 @@ export default function globalSetup(): void {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `mend-test-${created.database.replace('mend_test_', '')}`,
     MASTER_KEY: randomBytes(32).toString('base64'),
+    MEND_TEST_LOG_DIR: logDirectory,
   });
 }

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-
 import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { apiRequest, signedInCounselor } from '../lib/mend-staff.mjs';
 
 const CASES = 50;
 
@@ -35,66 +34,16 @@ export const scenario = {
   },
 };
 
-async function request(baseUrl, method, path, body, token) {
-  const response = await fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(token !== undefined && { authorization: `Bearer ${token}` }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  return text === '' ? {} : JSON.parse(text);
-}
-
 /** A counselor of a new bench clinic, signed in with their second factor, with 50 cases; their access token. */
 export async function counselorWithCaseload(ctx, baseUrl) {
-  const urls = await ctx.mendDatabase();
-  const env = { DATABASE_URL: urls.runtimeUrl, MASTER_KEY: ctx.runSecret('master', 32) };
-  const clinicId = (
-    await ctx.cli(
-      [
-        'clinic:create',
-        '--name',
-        'Bench Caseload Clinic',
-        '--admin-email',
-        `bench-caseload-admin-${ctx.runId}@bench.mend.example`,
-        '--admin-password',
-        `bench-admin-${randomUUID()}`,
-      ],
-      env,
-    )
-  ).trim();
-  const email = `bench-counselor-${ctx.runId}@bench.mend.example`;
-  const output = await ctx.cli(['user:invite', '--clinic', clinicId, '--email', email, '--roles', 'counselor'], env);
-  const link = output.split('\n').find((line) => line.includes('token='));
-  if (link === undefined) throw new Error(`user:invite printed no link: ${output}`);
-  const password = `bench-${randomUUID()}`;
-  await request(baseUrl, 'POST', '/invitations/accept', {
-    token: new URL(link.trim()).searchParams.get('token'),
-    password,
-  });
-
-  // Staff sign in with a second factor: enrol one (TOTP) during this first sign-in.
-  const { totpCodeAt } = await ctx.importDist('libs/identity/src/index.js');
-  const login = await request(baseUrl, 'POST', '/auth/login', { email, password });
-  if (typeof login.mfaToken !== 'string') throw new Error('the counselor sign-in asked for no second factor');
-  const { secret } = await request(baseUrl, 'POST', '/auth/mfa/enroll/start', { mfaToken: login.mfaToken });
-  const confirmed = await request(baseUrl, 'POST', '/auth/mfa/enroll/confirm', {
-    mfaToken: login.mfaToken,
-    code: await totpCodeAt(secret, Date.now()),
-  });
-  const token = confirmed.accessToken;
-  if (typeof token !== 'string') throw new Error('enrolling the second factor answered no access token');
+  const { token } = await signedInCounselor(ctx, baseUrl, 'Caseload');
 
   // 50 couple cases through the API: two new clients each, a secrets policy (half signed by nobody yet: the
   // flag varies), every fifth case active, every tenth on safety hold.
   for (let index = 0; index < CASES; index += 1) {
     const clients = [];
     for (const partner of ['A', 'B']) {
-      const client = await request(
+      const client = await apiRequest(
         baseUrl,
         'POST',
         '/clients',
@@ -103,7 +52,7 @@ export async function counselorWithCaseload(ctx, baseUrl) {
       );
       clients.push(client.id);
     }
-    const created = await request(
+    const created = await apiRequest(
       baseUrl,
       'POST',
       '/cases',
@@ -118,9 +67,9 @@ export async function counselorWithCaseload(ctx, baseUrl) {
       },
       token,
     );
-    if (index % 5 === 0) await request(baseUrl, 'POST', `/cases/${created.id}/status`, { status: 'active' }, token);
+    if (index % 5 === 0) await apiRequest(baseUrl, 'POST', `/cases/${created.id}/status`, { status: 'active' }, token);
     if (index % 10 === 0) {
-      await request(
+      await apiRequest(
         baseUrl,
         'PUT',
         `/cases/${created.id}/safety`,
@@ -129,7 +78,7 @@ export async function counselorWithCaseload(ctx, baseUrl) {
       );
     }
   }
-  const page = await request(baseUrl, 'GET', `/cases?limit=${CASES}`, undefined, token);
+  const page = await apiRequest(baseUrl, 'GET', `/cases?limit=${CASES}`, undefined, token);
   if (page.items?.length !== CASES) throw new Error(`the caseload lists ${page.items?.length} cases, not ${CASES}`);
   return token;
 }

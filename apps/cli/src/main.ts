@@ -13,6 +13,7 @@ import {
   migrateCommand,
   migrateRevertCommand,
 } from './commands/database.commands.js';
+import { keysRotateCommand } from './commands/keys.commands.js';
 import { userInviteCommand, userResetLinkCommand } from './commands/user.commands.js';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -26,6 +27,7 @@ const COMMANDS: readonly CliCommand[] = [
   seedDemoCommand,
   auditVerifyCommand,
   auditSealCommand,
+  keysRotateCommand,
 ];
 
 function help(): string {

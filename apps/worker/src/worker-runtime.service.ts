@@ -21,6 +21,7 @@ import {
 
 import { AuditSealLoop } from './audit/audit-seal-loop.js';
 import { describeError } from './describe-error.js';
+import { HOMEWORK_OVERDUE_INTERVAL_MS, HomeworkOverdueLoop } from './homework/homework-overdue-loop.js';
 import { createJobProcessor } from './jobs/job-dispatcher.js';
 import { resolveJobHandlers, type HandlerRegistration } from './jobs/job-handler-registry.js';
 import { SupervisedWorker, WORKER_RECONNECT_TIMEOUT_MS } from './queues/supervised-worker.js';
@@ -45,6 +46,7 @@ export class WorkerRuntime {
   private readonly workers = new Map<QueueName, SupervisedWorker<Worker>>();
   private relay: OutboxRelay | undefined;
   private auditSealLoop: AuditSealLoop | undefined;
+  private homeworkOverdueLoop: HomeworkOverdueLoop | undefined;
   private isStopping = false;
 
   constructor(
@@ -111,6 +113,11 @@ export class WorkerRuntime {
       logger: this.logger,
     });
     this.auditSealLoop.start();
+    this.homeworkOverdueLoop = new HomeworkOverdueLoop(this.unitOfWork, {
+      intervalMs: HOMEWORK_OVERDUE_INTERVAL_MS,
+      logger: this.logger,
+    });
+    this.homeworkOverdueLoop.start();
     this.logger.info(
       { queues: [...QUEUE_NAMES], jobs: Object.keys(JOB_DEFINITIONS).length, backend: this.queues.backend },
       'Worker started',
@@ -126,6 +133,7 @@ export class WorkerRuntime {
     this.isStopping = true;
     await this.relay?.stop();
     await this.auditSealLoop?.stop();
+    await this.homeworkOverdueLoop?.stop();
     const closed = await settlesWithin(
       Promise.allSettled([...this.workers.values()].map((worker) => worker.close())),
       graceMs,

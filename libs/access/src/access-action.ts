@@ -105,6 +105,66 @@ export enum AccessAction {
   ExerciseCopy = 'exercise.copy',
   /** I-statement coach hints for one's own draft text (stateless: nothing read, stored or audited). */
   CoachHintsRequest = 'clinic.coach_hints',
+  /** Assignments and occurrences of a case, filtered per viewer (a partner never sees another's private or clinician work). */
+  HomeworkRead = 'case.homework.read',
+  /** Give an exercise to one participant or, paired, to both partners. */
+  HomeworkAssign = 'case.homework.assign',
+  HomeworkCancel = 'case.homework.cancel',
+  /** A participant's own draft, submission and release. */
+  HomeworkAnswer = 'case.homework.answer',
+  /** Approve a release that requires review; feedback on a submission. */
+  HomeworkReview = 'case.homework.review',
+  /** The counselor's homework overview of a case: due, overdue, submitted, awaiting review, weekly rates (care team only). */
+  HomeworkOverviewRead = 'case.homework.overview',
+  /** A client's own open homework across their cases (the portal's "today"). */
+  HomeworkListOwn = 'user.homework.list',
+  /** Outcome measures of a case: administrations, change over time (care team: all; a participant: their own only). */
+  MeasureRead = 'case.measure.read',
+  /** Schedule a measure for a participant (once or recurring). */
+  MeasureSchedule = 'case.measure.schedule',
+  /** Record a participant's answers from a paper form. */
+  MeasureRecord = 'case.measure.record',
+  /** A participant completes their own due administration in the portal. */
+  MeasureComplete = 'case.measure.complete',
+  /** Safety alerts of a case (care team and supervisors only; participants: 404). */
+  SafetyAlertRead = 'case.safety_alert.read',
+  /** Raise a safety alert by hand. */
+  SafetyAlertRaise = 'case.safety_alert.raise',
+  SafetyAlertAcknowledge = 'case.safety_alert.acknowledge',
+  /** Private safety check-ins (care team: all; a participant: their own only). */
+  SafetyCheckInRead = 'case.safety_check_in.read',
+  SafetyCheckInOffer = 'case.safety_check_in.offer',
+  SafetyCheckInRespond = 'case.safety_check_in.respond',
+  /** The measure catalogue: built-ins and the clinic's licensed measures (staff). */
+  MeasureList = 'measure.list',
+  /** Add a clinic-licensed measure or supply the wording of a built-in (clinic admin). */
+  MeasureManage = 'measure.manage',
+  /** Safety alerts of the caller's caseload (filtered by the service). */
+  SafetyAlertList = 'safety_alert.list',
+  SafetySettingsRead = 'clinic.safety_settings.read',
+  SafetySettingsUpdate = 'clinic.safety_settings.update',
+  /** The clinic's crisis resources (every member: clients are shown them). */
+  CrisisResourcesRead = 'clinic.crisis_resources.read',
+  /** Sessions of a case (care team: all; a participant: joint sessions and their own individual ones). */
+  SessionRead = 'case.session.read',
+  /** Schedule a session (joint, or individual under a signed secrets policy). */
+  SessionSchedule = 'case.session.schedule',
+  /** Reschedule, change status (completed / cancelled / no_show), record attendance. */
+  SessionUpdate = 'case.session.update',
+  /** Progress notes of a case with their amendments (care team and supervisors; never participants). */
+  NoteRead = 'case.note.read',
+  /** Write, edit (draft), sign and amend progress notes. */
+  NoteWrite = 'case.note.write',
+  /** Co-sign a signed note of a supervisee (the service checks the supervision of the author). */
+  NoteCosign = 'case.note.cosign',
+  /** One's own psychotherapy notes of a case (the service answers 404 for anyone but the author). */
+  PsychotherapyNoteAccess = 'case.psychotherapy_note.access',
+  /** One's own private calendar feed of sessions: issue, see whether live, revoke. */
+  CalendarFeedManage = 'user.calendar_feed.manage',
+  /** One's own unsigned notes and notes awaiting one's co-signature (no content). */
+  NoteQueueRead = 'user.note_queue.read',
+  /** Whether a counselor's progress notes need a supervisor's co-signature (clinic setting). */
+  NoteCosignRequirementManage = 'membership.note_cosign_requirement.manage',
 }
 
 export const ACCESS_ACTIONS: readonly AccessAction[] = Object.values(AccessAction);
@@ -171,6 +231,39 @@ export const ACTION_RESOURCE_KIND = {
   [AccessAction.ExerciseRetire]: 'clinic',
   [AccessAction.ExerciseCopy]: 'clinic',
   [AccessAction.CoachHintsRequest]: 'clinic',
+  [AccessAction.HomeworkRead]: 'case',
+  [AccessAction.HomeworkAssign]: 'case',
+  [AccessAction.HomeworkCancel]: 'case',
+  [AccessAction.HomeworkAnswer]: 'case',
+  [AccessAction.HomeworkReview]: 'case',
+  [AccessAction.HomeworkOverviewRead]: 'case',
+  [AccessAction.HomeworkListOwn]: 'user',
+  [AccessAction.MeasureRead]: 'case',
+  [AccessAction.MeasureSchedule]: 'case',
+  [AccessAction.MeasureRecord]: 'case',
+  [AccessAction.MeasureComplete]: 'case',
+  [AccessAction.SafetyAlertRead]: 'case',
+  [AccessAction.SafetyAlertRaise]: 'case',
+  [AccessAction.SafetyAlertAcknowledge]: 'case',
+  [AccessAction.SafetyCheckInRead]: 'case',
+  [AccessAction.SafetyCheckInOffer]: 'case',
+  [AccessAction.SafetyCheckInRespond]: 'case',
+  [AccessAction.MeasureList]: 'clinic',
+  [AccessAction.MeasureManage]: 'clinic',
+  [AccessAction.SafetyAlertList]: 'clinic',
+  [AccessAction.SafetySettingsRead]: 'clinic',
+  [AccessAction.SafetySettingsUpdate]: 'clinic',
+  [AccessAction.CrisisResourcesRead]: 'clinic',
+  [AccessAction.SessionRead]: 'case',
+  [AccessAction.SessionSchedule]: 'case',
+  [AccessAction.SessionUpdate]: 'case',
+  [AccessAction.NoteRead]: 'case',
+  [AccessAction.NoteWrite]: 'case',
+  [AccessAction.NoteCosign]: 'case',
+  [AccessAction.PsychotherapyNoteAccess]: 'case',
+  [AccessAction.CalendarFeedManage]: 'user',
+  [AccessAction.NoteQueueRead]: 'user',
+  [AccessAction.NoteCosignRequirementManage]: 'membership',
 } as const satisfies Record<AccessAction, ResourceKind>;
 
 export type ResourceKindOf<A extends AccessAction> = (typeof ACTION_RESOURCE_KIND)[A];

@@ -112,6 +112,53 @@ export const ACCESS_RULES: Readonly<Record<AccessAction, readonly Grant[]>> = {
   [AccessAction.ExerciseCopy]: [STAFF_MEMBER],
   // The I-statement coach: any member, for their own text; nothing is read or stored.
   [AccessAction.CoachHintsRequest]: [ANY_MEMBER],
+  // Homework: the care team assigns, cancels, reviews and gives feedback; supervisors
+  // read; a participant answers and releases their own work and reads what the
+  // service lets them see (homework-visibility.ts in libs/homework). The directory
+  // (a clinic admin off the care team) sees none of it (404, CONTENT_READ_ACTION).
+  [AccessAction.HomeworkRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.HomeworkAssign]: [CARE_TEAM],
+  [AccessAction.HomeworkCancel]: [CARE_TEAM],
+  [AccessAction.HomeworkAnswer]: [PARTICIPANT],
+  [AccessAction.HomeworkReview]: [CARE_TEAM],
+  // The overview is a care-team tool (statuses and dates, no answers): participants and the
+  // directory get 404 (CONTENT_READ_ACTION maps it to itself), like safety alerts.
+  [AccessAction.HomeworkOverviewRead]: [CARE_TEAM, SUPERVISOR_OF],
+  [AccessAction.HomeworkListOwn]: [CLIENT_SELF],
+  // Outcome measures and safety (issue 6). Participants read only their own measures and
+  // check-ins (the service filters: another participant's are 404); safety alerts are the
+  // care team's (a participant or the directory gets 404).
+  [AccessAction.MeasureRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.MeasureSchedule]: [CARE_TEAM],
+  [AccessAction.MeasureRecord]: [CARE_TEAM],
+  [AccessAction.MeasureComplete]: [PARTICIPANT],
+  [AccessAction.SafetyAlertRead]: [CARE_TEAM, SUPERVISOR_OF],
+  [AccessAction.SafetyAlertRaise]: [CARE_TEAM],
+  [AccessAction.SafetyAlertAcknowledge]: [CARE_TEAM],
+  [AccessAction.SafetyCheckInRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.SafetyCheckInOffer]: [CARE_TEAM],
+  [AccessAction.SafetyCheckInRespond]: [PARTICIPANT],
+  [AccessAction.MeasureList]: [STAFF_MEMBER],
+  [AccessAction.MeasureManage]: [ADMIN],
+  [AccessAction.SafetyAlertList]: [STAFF_MEMBER],
+  [AccessAction.SafetySettingsRead]: [STAFF_MEMBER],
+  [AccessAction.SafetySettingsUpdate]: [ADMIN],
+  [AccessAction.CrisisResourcesRead]: [ANY_MEMBER],
+  // Sessions and notes (issue 8). Sessions: the care team schedules and updates,
+  // supervisors read, participants read joint sessions and their own individual
+  // ones (filtered by the service). Progress notes: care team and supervisors only;
+  // a supervisor co-signs a supervisee's note. Psychotherapy notes: the service
+  // answers 404 to anyone but the author. The directory sees none of it (404).
+  [AccessAction.SessionRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.SessionSchedule]: [CARE_TEAM],
+  [AccessAction.SessionUpdate]: [CARE_TEAM],
+  [AccessAction.NoteRead]: [CARE_TEAM, SUPERVISOR_OF],
+  [AccessAction.NoteWrite]: [CARE_TEAM],
+  [AccessAction.NoteCosign]: [SUPERVISOR_OF],
+  [AccessAction.PsychotherapyNoteAccess]: [CARE_TEAM],
+  [AccessAction.CalendarFeedManage]: [{ roles: STAFF, relationship: Relationship.Self }],
+  [AccessAction.NoteQueueRead]: [{ roles: STAFF, relationship: Relationship.Self }],
+  [AccessAction.NoteCosignRequirementManage]: [ADMIN],
 };
 
 /**
@@ -156,4 +203,28 @@ export const CONTENT_READ_ACTION: Readonly<Partial<Record<AccessAction, AccessAc
   [AccessAction.CaseSecretsPolicyRead]: AccessAction.CaseSecretsPolicyRead,
   [AccessAction.CaseSecretsPolicyUpdate]: AccessAction.CaseSecretsPolicyRead,
   [AccessAction.CaseSecretsPolicySign]: AccessAction.CaseSecretsPolicyRead,
+  [AccessAction.HomeworkRead]: AccessAction.HomeworkRead,
+  [AccessAction.HomeworkAssign]: AccessAction.HomeworkRead,
+  [AccessAction.HomeworkCancel]: AccessAction.HomeworkRead,
+  [AccessAction.HomeworkAnswer]: AccessAction.HomeworkRead,
+  [AccessAction.HomeworkReview]: AccessAction.HomeworkRead,
+  [AccessAction.HomeworkOverviewRead]: AccessAction.HomeworkOverviewRead,
+  [AccessAction.MeasureRead]: AccessAction.MeasureRead,
+  [AccessAction.MeasureSchedule]: AccessAction.MeasureRead,
+  [AccessAction.MeasureRecord]: AccessAction.MeasureRead,
+  [AccessAction.MeasureComplete]: AccessAction.MeasureRead,
+  [AccessAction.SafetyAlertRead]: AccessAction.SafetyAlertRead,
+  [AccessAction.SafetyAlertRaise]: AccessAction.SafetyAlertRead,
+  [AccessAction.SafetyAlertAcknowledge]: AccessAction.SafetyAlertRead,
+  [AccessAction.SafetyCheckInRead]: AccessAction.SafetyCheckInRead,
+  [AccessAction.SafetyCheckInOffer]: AccessAction.SafetyCheckInRead,
+  [AccessAction.SafetyCheckInRespond]: AccessAction.SafetyCheckInRead,
+  [AccessAction.SessionRead]: AccessAction.SessionRead,
+  [AccessAction.SessionSchedule]: AccessAction.SessionRead,
+  [AccessAction.SessionUpdate]: AccessAction.SessionRead,
+  [AccessAction.NoteRead]: AccessAction.NoteRead,
+  [AccessAction.NoteWrite]: AccessAction.NoteRead,
+  [AccessAction.NoteCosign]: AccessAction.NoteRead,
+  // Nobody but the author may know a psychotherapy note exists: 404 to everyone refused.
+  [AccessAction.PsychotherapyNoteAccess]: AccessAction.PsychotherapyNoteAccess,
 };

@@ -109,7 +109,23 @@ function decodeCursor(cursor: string): { at: string; id: string } {
  * an unknown one).
  */
 export class NotificationCenter {
-  async notify(tx: TenantTransaction, input: NotifyInput): Promise<string> {
+  /**
+   * Creates the notification and answers its id — or null, creating nothing, when it
+   * is about a case on a safety hold and goes to a participant of that case
+   * (clinical.md §4.3: a safety hold stops partner notifications). Staff (the care
+   * team's alerts) are always notified. The suppression is audited for staff (ids
+   * only); the participants see no trace of it.
+   */
+  async notify(tx: TenantTransaction, input: NotifyInput): Promise<string | null> {
+    if (input.caseId !== null && input.caseId !== undefined && (await this.heldForParticipant(tx, input))) {
+      await recordAudit(tx, {
+        action: 'notification.suppress',
+        targetType: 'case',
+        targetId: input.caseId,
+        metadata: { recipientMembershipId: input.recipientMembershipId, kind: input.kind, reason: 'safety_hold' },
+      });
+      return null;
+    }
     const id = randomUUID();
     await tx.query(
       `insert into notifications (clinic_id, id, recipient_membership_id, kind, title, case_id, subject_type, subject_id)
@@ -132,6 +148,19 @@ export class NotificationCenter {
       metadata: { recipientMembershipId: input.recipientMembershipId, kind: input.kind },
     });
     return id;
+  }
+
+  private async heldForParticipant(tx: TenantTransaction, input: NotifyInput): Promise<boolean> {
+    const rows = await tx.query<{ held: boolean }>(
+      `select exists (
+         select 1 from cases c
+           join case_participants p on p.clinic_id = c.clinic_id and p.case_id = c.id
+           join clients k on k.clinic_id = p.clinic_id and k.id = p.client_id
+          where c.clinic_id = $1 and c.id = $2 and c.safety_status = 'safety_hold' and k.membership_id = $3
+       ) as held`,
+      [tx.clinicId, input.caseId, input.recipientMembershipId],
+    );
+    return rows[0]?.held === true;
   }
 
   /** Newest first, `limit` per page (1–100). */

@@ -8,8 +8,10 @@ import { CLIENTS_ENTITIES } from '@mend/clients';
 import { CORE_ENTITIES } from '@mend/core';
 import { HOMEWORK_ENTITIES } from '@mend/homework';
 import { IDENTITY_ENTITIES } from '@mend/identity';
+import { MEASURES_ENTITIES } from '@mend/measures';
 import { NOTIFICATIONS_ENTITIES } from '@mend/notifications';
 import { REPAIR_PLANS_ENTITIES } from '@mend/repair-plans';
+import { SESSIONS_ENTITIES } from '@mend/sessions';
 
 export { MIGRATIONS } from '@mend/migrations';
 
@@ -21,4 +23,6 @@ export const ENTITIES = [
   ...REPAIR_PLANS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,
   ...HOMEWORK_ENTITIES,
+  ...SESSIONS_ENTITIES,
+  ...MEASURES_ENTITIES,
 ];

@@ -2,3 +2,4 @@ export * from './database.js';
 export * from './factories.js';
 export * from './queues.js';
 export * from './test-environment.js';
+export * from './test-logger.js';

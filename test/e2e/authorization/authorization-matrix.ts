@@ -4,8 +4,12 @@ import { totpCodeAt } from '@mend/identity';
 
 import { GOOD_CODE, newCredentials, postJson, type Member } from '../auth/support/identity-app.js';
 import { CASE_MATRIX } from '../cases/support/case-matrix.js';
+import { HOMEWORK_MATRIX } from '../homework/support/homework-matrix.js';
+import { HOMEWORK_OVERVIEW_MATRIX } from '../homework/support/homework-overview-matrix.js';
 import { LEDGER_MATRIX } from '../ledger/support/ledger-matrix.js';
+import { MEASURES_MATRIX } from '../measures/support/measures-matrix.js';
 import { PLAN_MATRIX } from '../repair-plans/support/plan-matrix.js';
+import { SESSIONS_MATRIX } from '../sessions/support/sessions-matrix.js';
 import {
   forgedToken,
   memberOf,
@@ -627,6 +631,9 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
   ...LEDGER_MATRIX,
   // ---- repair plan and readiness assessments (test/e2e/repair-plans/support) ---------------------
   ...PLAN_MATRIX,
+  // ---- homework: assignments, occurrences, submissions (test/e2e/homework/support) ---------------
+  ...HOMEWORK_MATRIX,
+  ...HOMEWORK_OVERVIEW_MATRIX,
 
   // ---- I-statement coach (stateless; nothing read or stored) -------------------------------------------
   'POST /api/v1/coach/hints': {
@@ -700,6 +707,10 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
       ),
     ],
   },
+  // ---- outcome measures, safety alerts, check-ins, settings (test/e2e/measures/support) ------------
+  ...MEASURES_MATRIX,
+  // ---- sessions, calendar feed, progress and psychotherapy notes (test/e2e/sessions/support) ------
+  ...SESSIONS_MATRIX,
 };
 
 /** The status a caller should get for a case. */

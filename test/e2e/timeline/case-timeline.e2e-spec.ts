@@ -78,6 +78,40 @@ describe('GET /cases/:caseId/timeline', () => {
     expect(seen).toEqual([...changes].reverse().map((change) => change.id));
   });
 
+  it('pages a long history (sources fetch only around the cursor) exactly like one big page', async () => {
+    // 130 ledger entries, two per timestamp now and then (ties are ordered by kind and id).
+    await api.app.get(UnitOfWork).run(world.clinicId, async (tx) => {
+      for (let index = 0; index < 130; index += 1) {
+        const at = new Date(Date.UTC(2026, 3, 1) + Math.floor(index / 2) * 3_600_000).toISOString();
+        await tx.query(
+          `insert into commitment_check_ins (clinic_id, id, case_id, commitment_id, participant_client_id, status,
+                                             occurred_on, recorded_by_membership_id, recorded_by_kind, recorded_at)
+           values ($1, $2, $3, $4, $5, 'kept', $6::date, $7, 'care_team', $6)`,
+          [
+            world.clinicId,
+            randomUUID(),
+            world.caseId,
+            randomUUID(),
+            world.partnerA.clientId,
+            at,
+            world.counselor.member.membershipId,
+          ],
+        );
+      }
+    });
+    const whole = (await timeline(world.counselor.headers, '?limit=500')).json<TimelinePage>();
+    expect(whole.entries.length).toBeGreaterThanOrEqual(133);
+    const paged: string[] = [];
+    let query = '?limit=20';
+    for (let page = 0; page < 20; page += 1) {
+      const body = (await timeline(world.counselor.headers, query)).json<TimelinePage>();
+      paged.push(...body.entries.map((entry) => `${entry.kind}:${entry.id}`));
+      if (body.nextCursor === null) break;
+      query = `?limit=20&before=${body.nextCursor}`;
+    }
+    expect(paged).toEqual(whole.entries.map((entry) => `${entry.kind}:${entry.id}`));
+  });
+
   it('answers 400 naming the field for a bad cursor or limit', async () => {
     const badCursor = await timeline(world.counselor.headers, '?before=bm90LWEtY3Vyc29y');
     expect(badCursor.statusCode).toBe(400);

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createRedisClient } from '@mend/core';
+import { createRedisClient, JOB_DEFINITIONS } from '@mend/core';
 import { testEnvironment } from '@mend/testing';
 
 import { createOwnDatabase, type OwnDatabase } from './support/own-database.js';
@@ -35,7 +35,10 @@ describe('worker process', () => {
     [
       'a declared job has no handler',
       'none',
-      'Worker refuses to start: job "system.probe" has no handler; job "audit.seal" has no handler.',
+      // Every declared job, in declaration order.
+      `Worker refuses to start: ${Object.keys(JOB_DEFINITIONS)
+        .map((name) => `job "${name}" has no handler`)
+        .join('; ')}.`,
     ],
     [
       'a job has two handlers',

@@ -1,7 +1,15 @@
 import type { Provider, Type } from '@nestjs/common';
 
 import { InAppDisclosureNotifier, NotificationCenter } from '@mend/notifications';
-import { BoundaryEvents, DisclosureLog, SYSTEM_LEDGER_CLOCK, TrustLedger, type LedgerClock } from '@mend/repair-plans';
+import {
+  BoundaryEvents,
+  DisclosureLog,
+  NO_BOUNDARY_EVENT_LISTENER,
+  SYSTEM_LEDGER_CLOCK,
+  TrustLedger,
+  type BoundaryEventListener,
+  type LedgerClock,
+} from '@mend/repair-plans';
 
 import { BoundaryEventsController } from '../boundary-events/boundary-events.controller.js';
 import { DisclosuresController } from '../disclosures/disclosures.controller.js';
@@ -17,6 +25,13 @@ export const LEDGER_CONTROLLERS: readonly Type[] = [
 ];
 
 /**
+ * The listener of recorded boundary events (a library above repair-plans provides
+ * it: measures' repeated-breach monitor, see measures.providers.ts); optional, so
+ * the ledger works without it.
+ */
+export const BOUNDARY_EVENT_LISTENER = Symbol('BoundaryEventListener');
+
+/**
  * Composition: the disclosure log (repair-plans) reaches the author through the
  * in-app notifier (notifications, a library above repair-plans) — the port is
  * wired here, so neither library imports the other's services and the
@@ -29,6 +44,11 @@ export function ledgerProviders(clock: LedgerClock = SYSTEM_LEDGER_CLOCK): Provi
     { provide: NotificationCenter, useValue: center },
     { provide: DisclosureLog, useValue: new DisclosureLog(new InAppDisclosureNotifier(center)) },
     { provide: TrustLedger, useValue: new TrustLedger(clock) },
-    { provide: BoundaryEvents, useValue: new BoundaryEvents(clock) },
+    {
+      provide: BoundaryEvents,
+      useFactory: (listener: BoundaryEventListener | undefined) =>
+        new BoundaryEvents(clock, listener ?? NO_BOUNDARY_EVENT_LISTENER),
+      inject: [{ token: BOUNDARY_EVENT_LISTENER, optional: true }],
+    },
   ];
 }

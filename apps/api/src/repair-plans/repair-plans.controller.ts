@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Optional, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
@@ -17,12 +17,14 @@ import {
   diffRevisions,
   listPhaseChanges,
   listRevisions,
+  NO_PLAN_PHASE_LISTENER,
   proposeOwnNeeds,
   readPlan,
   readRevision,
   writePlan,
   type PhaseChangeView,
   type PlanDocumentInput,
+  type PlanPhaseListener,
   type PlanRevisionSummary,
   type PlanView,
 } from '@mend/repair-plans';
@@ -30,6 +32,7 @@ import {
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
+import { PLAN_PHASE_LISTENER } from './plan-phase-listener.js';
 import {
   CaseIdParams,
   DiffQuery,
@@ -88,6 +91,7 @@ export class RepairPlansController {
   constructor(
     @Inject(RequestAccess) private readonly access: RequestAccess,
     @Inject(DisclosureLog) private readonly disclosures: DisclosureLog,
+    @Optional() @Inject(PLAN_PHASE_LISTENER) private readonly phaseListener?: PlanPhaseListener,
   ) {}
 
   private async viewer(
@@ -259,7 +263,9 @@ export class RepairPlansController {
   @ApiOperation({
     summary: 'Move the case on the phase spine P0..P4 (care team)',
     description:
-      'Either direction, dated, with a reason (care team only). 422 `plan_phase_unchanged` for the current phase.',
+      'Either direction, dated, with a reason (care team only). 422 `plan_phase_unchanged` for the current phase. ' +
+      'Each participant is offered a new private safety check-in (re-screening at phase transitions) unless one of ' +
+      'theirs is still open.',
   })
   @ApiCreatedResponse({ type: PhaseChangeResponse })
   async changePhase(
@@ -269,7 +275,14 @@ export class RepairPlansController {
     @Body() body: PhaseChangeRequest,
   ): Promise<PhaseChangeResponse> {
     const viewer = await this.viewer(AccessAction.RepairPlanPhaseChange, principal, params.caseId);
-    return toPhaseChange(await changePhase(tx, viewer, { toPhase: body.toPhase, reason: body.reason }));
+    return toPhaseChange(
+      await changePhase(
+        tx,
+        viewer,
+        { toPhase: body.toPhase, reason: body.reason },
+        this.phaseListener ?? NO_PLAN_PHASE_LISTENER,
+      ),
+    );
   }
 
   @Get('phase-changes')

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } fr
 
 import { AccessAction, caseViewerOf } from '@mend/access';
 import { DomainError, type TenantTransaction } from '@mend/core';
+import { homeworkTimelineEntries } from '@mend/homework';
 import type { Principal } from '@mend/identity';
 import {
   boundaryEventTimelineEntries,
@@ -14,6 +15,7 @@ import {
   readinessTimelineEntries,
   statusTimelineEntries,
 } from '@mend/repair-plans';
+import { sessionTimelineEntries } from '@mend/sessions';
 
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
@@ -33,6 +35,8 @@ const TIMELINE = new CaseTimelineService([
   ledgerTimelineEntries,
   boundaryEventTimelineEntries,
   disclosureTimelineEntries,
+  homeworkTimelineEntries,
+  sessionTimelineEntries,
 ]);
 
 @ApiTags('cases')

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
+import { EnvelopeEncryption, FieldEncryption } from '@mend/core';
 import { isValidTimezone, OPERATOR } from '@mend/identity';
 
 import { requireOption, UsageError, type CliCommand } from './command.js';
 import { seedDemoCases } from './demo-cases.js';
+import { seedDemoHomework } from './demo-homework.js';
+import { seedDemoRepairWork } from './demo-repair.js';
 import { withIdentity } from './identity-services.js';
 
 /** The demo clinic's fixed id, so re-seeding finds it. */
@@ -63,8 +66,8 @@ export const clinicCreateCommand: CliCommand = {
 export const seedDemoCommand: CliCommand = {
   name: 'seed:demo',
   summary: 'Create the demo clinic and its synthetic users (idempotent)',
-  usage: 'seed:demo [--password "shared demo password"]   (DATABASE_URL; the demo only)',
-  needs: { database: true },
+  usage: 'seed:demo [--password "shared demo password"]   (DATABASE_URL, MASTER_KEY; the demo only)',
+  needs: { database: true, masterKey: true },
   options: { password: { type: 'string' } },
   async run(context) {
     // The demo's printed password must always work: every run sets it again.
@@ -97,10 +100,17 @@ export const seedDemoCommand: CliCommand = {
           members.get('counselor') as string,
         ),
       );
-      // Clients and the couple case (issue 4); the plan, ledger and boundary data follow.
+      // Clients and the couple case.
       await unitOfWork.run(DEMO_CLINIC_ID, (tx) =>
         seedDemoCases(tx, members, { client1: DEMO_USERS[3].displayName, client2: DEMO_USERS[4].displayName }),
       );
+      // The couple's repair plan (phase P1), three weeks of trust-ledger entries and a boundary event.
+      await unitOfWork.run(DEMO_CLINIC_ID, (tx) => seedDemoRepairWork(tx, members));
+      // Three weeks of homework (answers encrypted: MASTER_KEY): paired, with parts, a reveal, a draft.
+      const { masterKey } = context.config;
+      if (masterKey === undefined) throw new UsageError('MASTER_KEY is required (see .env.example)');
+      const encryption = new FieldEncryption(new EnvelopeEncryption(masterKey));
+      await unitOfWork.run(DEMO_CLINIC_ID, (tx) => seedDemoHomework(tx, members, encryption));
       return inserted.length === 1;
     });
     context.print(`Demo clinic: ${DEMO_CLINIC_NAME} (${DEMO_CLINIC_ID})${isNew ? '' : ' already seeded'}`);

@@ -18,6 +18,8 @@ export interface CliCommand {
     readonly database?: boolean;
     readonly ownerDatabase?: boolean;
     readonly adminDatabase?: boolean;
+    /** MASTER_KEY (field encryption), e.g. to seed encrypted rows. */
+    readonly masterKey?: boolean;
   };
   readonly options?: Readonly<Record<string, { readonly type: 'string' | 'boolean' }>>;
   run(context: CommandContext): Promise<number>;

@@ -1,7 +1,16 @@
 import type { Type } from '@nestjs/common';
 
 import { AuditSealHandler } from './audit-seal.handler.js';
+import { HomeworkMarkOverdueHandler } from './homework-overdue.handler.js';
+import { SafetyAlertRaisedHandler, SafetyEscalateHandler, SafetyScanSubmissionHandler } from './safety.handlers.js';
 import { SystemProbeHandler } from './system-probe.handler.js';
 
 /** Every job handler of the worker; each job in JOB_DEFINITIONS needs exactly one. */
-export const WORKER_JOB_HANDLERS: readonly Type[] = [SystemProbeHandler, AuditSealHandler];
+export const WORKER_JOB_HANDLERS: readonly Type[] = [
+  SystemProbeHandler,
+  AuditSealHandler,
+  SafetyAlertRaisedHandler,
+  SafetyEscalateHandler,
+  SafetyScanSubmissionHandler,
+  HomeworkMarkOverdueHandler,
+];

@@ -60,6 +60,16 @@ export const CONFIG_VARIABLES = [
     defaultValue: 'k1',
   },
   {
+    name: 'MASTER_KEY_PREVIOUS',
+    description:
+      'During a master key rotation only: the previous MASTER_KEY (base64 of 32 bytes), still unwrapping data keys until keys:rotate --master re-wraps them',
+    isSecret: true,
+  },
+  {
+    name: 'MASTER_KEY_PREVIOUS_ID',
+    description: 'Name of MASTER_KEY_PREVIOUS (must differ from MASTER_KEY_ID)',
+  },
+  {
     name: 'OUTBOX_POLL_MS',
     description: 'How often an idle outbox relay looks for new rows (ms)',
     defaultValue: '250',

@@ -88,6 +88,29 @@ describe('loadConfig', () => {
       expect(config.masterKey?.key.equals(Buffer.from(env.MASTER_KEY ?? '', 'base64'))).toBe(true);
       expect(config.masterKey?.key).toHaveLength(32);
     });
+
+    it('reads the previous master key during a rotation, only with its own distinct id', () => {
+      const previous = randomBytes(32).toString('base64');
+      const config = loadConfig(
+        { ...productionEnv(), MASTER_KEY_ID: 'k2', MASTER_KEY_PREVIOUS: previous, MASTER_KEY_PREVIOUS_ID: 'k1' },
+        ALL_NEEDS,
+      );
+      expect(config.previousMasterKey?.id).toBe('k1');
+      expect(config.previousMasterKey?.key.equals(Buffer.from(previous, 'base64'))).toBe(true);
+      expect(loadConfig(productionEnv(), ALL_NEEDS).previousMasterKey).toBeUndefined();
+      expect(problemsOf({ ...productionEnv(), MASTER_KEY_PREVIOUS: previous }).problems).toEqual([
+        'MASTER_KEY_PREVIOUS_ID must be set with MASTER_KEY_PREVIOUS: 1 to 32 letters, digits, "-" or "_"',
+      ]);
+      expect(
+        problemsOf({ ...productionEnv(), MASTER_KEY_PREVIOUS: previous, MASTER_KEY_PREVIOUS_ID: 'k1' }).problems,
+      ).toEqual(['MASTER_KEY_PREVIOUS_ID must differ from MASTER_KEY_ID']);
+      expect(
+        problemsOf({ ...productionEnv(), MASTER_KEY_PREVIOUS: 'short', MASTER_KEY_PREVIOUS_ID: 'k0' }).problems,
+      ).toEqual(['MASTER_KEY_PREVIOUS must be the base64 of exactly 32 bytes']);
+      expect(problemsOf({ ...productionEnv(), MASTER_KEY_PREVIOUS_ID: 'k0' }).problems).toEqual([
+        'MASTER_KEY_PREVIOUS_ID is set without MASTER_KEY_PREVIOUS',
+      ]);
+    });
   });
 
   describe('problems', () => {

@@ -22,6 +22,8 @@ export interface MendConfig {
   readonly redis: { readonly url: string };
   readonly queue: { readonly backend: QueueBackend; readonly prefix: string };
   readonly masterKey?: { readonly id: string; readonly key: Buffer };
+  /** The master key being rotated away from (MASTER_KEY_PREVIOUS): unwraps, never wraps. */
+  readonly previousMasterKey?: { readonly id: string; readonly key: Buffer };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number };
   readonly audit: { readonly sealIntervalMs: number };
   readonly shutdownGraceMs: number;
@@ -143,6 +145,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     }
   }
 
+  let previousMasterKey: MendConfig['previousMasterKey'];
+  const previousText = read('MASTER_KEY_PREVIOUS');
+  const previousId = read('MASTER_KEY_PREVIOUS_ID');
+  if (previousText !== undefined) {
+    const key = Buffer.from(previousText, 'base64');
+    if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(previousText)) {
+      problems.push('MASTER_KEY_PREVIOUS must be the base64 of exactly 32 bytes');
+    } else if (previousId === undefined || !/^[a-zA-Z0-9_-]{1,32}$/.test(previousId)) {
+      problems.push('MASTER_KEY_PREVIOUS_ID must be set with MASTER_KEY_PREVIOUS: 1 to 32 letters, digits, "-" or "_"');
+    } else if (previousId === masterKeyId) {
+      problems.push('MASTER_KEY_PREVIOUS_ID must differ from MASTER_KEY_ID');
+    } else {
+      previousMasterKey = { id: previousId, key };
+    }
+  } else if (previousId !== undefined) {
+    problems.push('MASTER_KEY_PREVIOUS_ID is set without MASTER_KEY_PREVIOUS');
+  }
+
   const pollMs = integer('OUTBOX_POLL_MS', 10, 60_000);
   const batchSize = integer('OUTBOX_BATCH_SIZE', 1, 5_000);
   const sealIntervalMs = integer('AUDIT_SEAL_INTERVAL_MS', 1_000, 3_600_000);
@@ -183,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     redis: { url: redisUrl ?? '' },
     queue: { backend: queueBackend, prefix: queuePrefix },
     masterKey,
+    previousMasterKey,
     outbox: { pollMs, batchSize },
     audit: { sealIntervalMs },
     shutdownGraceMs,

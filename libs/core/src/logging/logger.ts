@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger, type LoggerOptions as LoggerSettings } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions as LoggerSettings } from 'pino';
 
 import { currentContext } from '../context/request-context.js';
 
@@ -11,6 +11,8 @@ export interface LoggerOptions {
    * crash (pino flushes synchronously then), but not after SIGKILL.
    */
   readonly asyncOutput?: boolean;
+  /** Tests: every line to this stream instead of stdout (the canary checks read them). */
+  readonly destination?: DestinationStream;
 }
 
 /**
@@ -47,6 +49,7 @@ export function createLogger(level: string, name: string, options: LoggerOptions
       };
     },
   };
+  if (options.destination !== undefined) return pino(settings, options.destination);
   return options.asyncOutput === true ? pino(settings, pino.destination({ dest: 1, sync: false })) : pino(settings);
 }
 

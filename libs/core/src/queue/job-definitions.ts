@@ -2,7 +2,8 @@
  * Every queue and job name, in one place. The worker refuses to start when a job
  * declared here has no handler or two, or a handler names a job not declared here.
  */
-export const QUEUE_NAMES = ['system', 'audit'] as const;
+/** `safety` is the highest priority: the outbox relay claims its rows first and it has its own worker. */
+export const QUEUE_NAMES = ['safety', 'system', 'audit'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobDefinition {
@@ -19,6 +20,26 @@ export const JOB_DEFINITIONS = {
   'audit.seal': {
     queue: 'audit',
     description: "Seals the clinic's finished audit rows into its hash chain now (the worker also seals periodically)",
+  },
+  'safety.alert-raised': {
+    queue: 'safety',
+    description:
+      "Tells every care-team member of the alert's case, in-app and without clinical content, that an alert needs review",
+  },
+  'safety.escalate': {
+    queue: 'safety',
+    description:
+      "Escalates a tier-1 alert still unacknowledged at its escalation time to the clinic's escalation contact",
+  },
+  'safety.scan-submission': {
+    queue: 'safety',
+    description: 'Risk-scans every free-text answer of a homework submission and raises the safety alerts it calls for',
+  },
+  'homework.mark-overdue': {
+    queue: 'system',
+    description:
+      "Records `overdue` on the clinic's homework occurrences whose recipient's local day is past the due date now " +
+      '(the worker also scans every clinic periodically)',
   },
 } as const satisfies Record<string, JobDefinition>;
 

@@ -67,6 +67,18 @@ function toView(row: Row): BoundaryEventView {
 }
 
 /**
+ * The port through which a recorded boundary event reaches a library above this
+ * one (libs/measures watches for repeated breaches, clinical.md §4.3 tier 3;
+ * wired by the app): called in the same transaction, after the event is written,
+ * so whatever the listener writes commits or rolls back with the event.
+ */
+export interface BoundaryEventListener {
+  recorded(tx: TenantTransaction, event: BoundaryEventView): Promise<void>;
+}
+
+export const NO_BOUNDARY_EVENT_LISTENER: BoundaryEventListener = { recorded: () => Promise.resolve() };
+
+/**
  * Boundary events (PRODUCT.md BoundaryEvent): a boundary of the plan was
  * crossed — when, who reported it (a participant or the care team), how severe,
  * the restorative response agreed, and later whether it was completed. Shared
@@ -75,7 +87,10 @@ function toView(row: Row): BoundaryEventView {
  * recorded once (enforced by a trigger).
  */
 export class BoundaryEvents {
-  constructor(private readonly clock: LedgerClock) {}
+  constructor(
+    private readonly clock: LedgerClock,
+    private readonly listener: BoundaryEventListener = NO_BOUNDARY_EVENT_LISTENER,
+  ) {}
 
   async record(tx: TenantTransaction, viewer: CaseViewer, input: RecordBoundaryEventInput): Promise<BoundaryEventView> {
     assertSharedSpaceOpen(viewer);
@@ -117,7 +132,9 @@ export class BoundaryEvents {
       { type: 'boundary_event', id },
       { boundaryId: input.boundaryId, severity: input.severity, reportedByKind: kind },
     );
-    return (await this.find(tx, viewer.case.caseId, id)) as BoundaryEventView;
+    const event = (await this.find(tx, viewer.case.caseId, id)) as BoundaryEventView;
+    await this.listener.recorded(tx, event);
+    return event;
   }
 
   async complete(

@@ -2,6 +2,7 @@ import type { CaseViewer } from '@mend/access';
 import type { TenantTransaction } from '@mend/core';
 
 import type { CaseTimelineEntry } from '../timeline/case-timeline-entry.js';
+import type { CaseTimelineWindow } from '../timeline/case-timeline.service.js';
 
 /** Participants see nothing shared while the case is on a safety hold; a directory viewer sees no clinical content. */
 export function seesSharedContent(viewer: CaseViewer): boolean {
@@ -10,7 +11,11 @@ export function seesSharedContent(viewer: CaseViewer): boolean {
 }
 
 /** `ledger.check_in` and `ledger.response` lines of the case timeline (shared: participants and care team). */
-export async function ledgerTimelineEntries(tx: TenantTransaction, viewer: CaseViewer): Promise<CaseTimelineEntry[]> {
+export async function ledgerTimelineEntries(
+  tx: TenantTransaction,
+  viewer: CaseViewer,
+  window: CaseTimelineWindow = { before: null, limit: 10_000 },
+): Promise<CaseTimelineEntry[]> {
   if (!seesSharedContent(viewer)) return [];
   const checkIns = await tx.query<{
     id: string;
@@ -24,8 +29,10 @@ export async function ledgerTimelineEntries(tx: TenantTransaction, viewer: CaseV
   }>(
     `select id, recorded_at, recorded_by_membership_id, commitment_id, participant_client_id, status,
             occurred_on::text as occurred_on, corrects_check_in_id
-       from commitment_check_ins where clinic_id = $1 and case_id = $2`,
-    [tx.clinicId, viewer.case.caseId],
+       from commitment_check_ins
+      where clinic_id = $1 and case_id = $2 and ($3::timestamptz is null or recorded_at <= $3)
+      order by recorded_at desc, id limit $4`,
+    [tx.clinicId, viewer.case.caseId, window.before, window.limit],
   );
   const responses = await tx.query<{
     id: string;
@@ -35,8 +42,10 @@ export async function ledgerTimelineEntries(tx: TenantTransaction, viewer: CaseV
     response: string;
   }>(
     `select id, responded_at, responded_by_membership_id, check_in_id, response
-       from commitment_check_in_responses where clinic_id = $1 and case_id = $2`,
-    [tx.clinicId, viewer.case.caseId],
+       from commitment_check_in_responses
+      where clinic_id = $1 and case_id = $2 and ($3::timestamptz is null or responded_at <= $3)
+      order by responded_at desc, id limit $4`,
+    [tx.clinicId, viewer.case.caseId, window.before, window.limit],
   );
   return [
     ...checkIns.map((row) => ({

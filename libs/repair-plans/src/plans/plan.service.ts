@@ -627,10 +627,24 @@ export function normalisePlan(
 }
 
 /** Moves the case on the phase spine (either direction), dated, with the care team's reason. */
+/**
+ * The port through which a phase change reaches a library above this one
+ * (libs/measures re-offers each participant the private safety check-in,
+ * clinical.md §4: re-screen at phase transitions; wired by the app): called in
+ * the same transaction, after the change is written, so whatever the listener
+ * writes commits or rolls back with it.
+ */
+export interface PlanPhaseListener {
+  phaseChanged(tx: TenantTransaction, viewer: CaseViewer, change: PhaseChangeView): Promise<void>;
+}
+
+export const NO_PLAN_PHASE_LISTENER: PlanPhaseListener = { phaseChanged: () => Promise.resolve() };
+
 export async function changePhase(
   tx: TenantTransaction,
   viewer: CaseViewer,
   change: { readonly toPhase: PlanPhase; readonly reason: string },
+  listener: PlanPhaseListener = NO_PLAN_PHASE_LISTENER,
 ): Promise<PhaseChangeView> {
   assertWritable(viewer);
   const caseId = viewer.case.caseId;
@@ -648,7 +662,9 @@ export async function changePhase(
     [tx.clinicId, caseId, change.toPhase, row.changed_at],
   );
   await audit(tx, viewer, 'case.plan.phase_change', { fromPhase: plan.phase, toPhase: change.toPhase }, caseId);
-  return phaseChangeOf(viewer, row);
+  const view = phaseChangeOf(viewer, row);
+  await listener.phaseChanged(tx, viewer, view);
+  return view;
 }
 
 // ---- for other parts of the case (trust ledger, boundary events) ----------------------------------

@@ -4,8 +4,26 @@ import type { TenantTransaction } from '@mend/core';
 
 import type { CaseTimelineEntry } from './case-timeline-entry.js';
 
-/** One part of a case that contributes timeline entries, filtered for the viewer. */
-export type CaseTimelineSource = (tx: TenantTransaction, viewer: CaseViewer) => Promise<CaseTimelineEntry[]>;
+/**
+ * The part of the timeline a page needs: a source with many entries (the
+ * ledger: several a day for a year) may return only its `limit` newest entries
+ * at or before `before` instead of all of them; the merge stays exact as long as
+ * fewer than `limit` entries of one source share one timestamp.
+ */
+export interface CaseTimelineWindow {
+  readonly before: Date | null;
+  readonly limit: number;
+}
+
+/** One part of a case that contributes timeline entries, filtered for the viewer (the window is a hint). */
+export type CaseTimelineSource = (
+  tx: TenantTransaction,
+  viewer: CaseViewer,
+  window: CaseTimelineWindow,
+) => Promise<CaseTimelineEntry[]>;
+
+/** Extra rows a windowed source fetches beyond the page, for entries sharing the cursor's timestamp. */
+const WINDOW_MARGIN = 50;
 
 export interface CaseTimelinePage {
   readonly entries: readonly CaseTimelineEntry[];
@@ -19,7 +37,7 @@ export interface CaseTimelineQuery {
   readonly limit: number;
 }
 
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)\|([0-9a-z._-]{1,80})\|([0-9a-f-]{36})$/;
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)\|([0-9a-z._-]{1,80})\|([0-9a-z:_-]{1,80})$/;
 
 /** Status changes of the case: shared with everyone who may read the case's timeline (the reason is not). */
 export async function statusTimelineEntries(tx: TenantTransaction, viewer: CaseViewer): Promise<CaseTimelineEntry[]> {
@@ -74,7 +92,8 @@ export class CaseTimelineService {
     const before = query.before === undefined ? null : decodeTimelineCursor(query.before);
     const entries: CaseTimelineEntry[] = [];
     // One after the other: they share the transaction's connection.
-    for (const source of this.sources) entries.push(...(await source(tx, viewer)));
+    const hint = { before: before?.at ?? null, limit: query.limit + WINDOW_MARGIN };
+    for (const source of this.sources) entries.push(...(await source(tx, viewer, hint)));
     const sorted = entries.sort(compareEntries);
     const start =
       before === null ? 0 : sorted.findIndex((entry) => compareEntries(before as CaseTimelineEntry, entry) < 0);

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 
-import { createLogger, Database } from '@mend/core';
+import { Database } from '@mend/core';
 import { ManualClock, type IdentityServices, type SecondFactorVerifier } from '@mend/identity';
-import { seededFaker, testConfig } from '@mend/testing';
+import { seededFaker, testConfig, testLogger } from '@mend/testing';
 
 import type { IdentityApiOptions } from '../../../../apps/api/src/auth/identity-api.module.js';
 import { IDENTITY_SERVICES } from '../../../../apps/api/src/auth/identity.tokens.js';
@@ -39,7 +39,7 @@ export async function startIdentityApp(
   options: { readonly env?: Record<string, string>; readonly identity?: IdentityApiOptions } = {},
 ): Promise<IdentityApp> {
   const clock = new ManualClock();
-  const app = await createApiApplication(testConfig(options.env), createLogger('silent', 'test'), {
+  const app = await createApiApplication(testConfig(options.env), testLogger('test'), {
     identity: { clock, secondFactor: fakeSecondFactor(), ...options.identity },
   });
   await app.init();

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { MembershipRole } from '@mend/contracts';
 import { createLogger, Database, UnitOfWork, type TenantTransaction } from '@mend/core';
 import { ManualClock, OPERATOR, type IdentityServices, type TokenPair } from '@mend/identity';
-import { connectAs, testConfig } from '@mend/testing';
+import { connectAs, testConfig, testLogger } from '@mend/testing';
 
 import { IDENTITY_SERVICES } from '../../../../apps/api/src/auth/identity.tokens.js';
 import { createApiApplication } from '../../../../apps/api/src/bootstrap.js';
@@ -125,7 +125,10 @@ export class AuthorizationWorld {
     // MEND_TEST_LOG_LEVEL=error shows the cause of an unexpected 500 while debugging.
     this.app = await createApiApplication(
       testConfig(env),
-      createLogger(process.env.MEND_TEST_LOG_LEVEL ?? 'silent', 'test'),
+      // Otherwise the run's log file (trace), scanned for the psychotherapy-note canary after the suite.
+      process.env.MEND_TEST_LOG_LEVEL === undefined
+        ? testLogger('test')
+        : createLogger(process.env.MEND_TEST_LOG_LEVEL, 'test'),
       {
         // Frozen time: nothing moves by itself (idle limits, last-seen writes) while rows are compared.
         identity: { clock: this.clock, secondFactor: fakeSecondFactor() },

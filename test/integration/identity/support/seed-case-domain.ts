@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { EnvelopeEncryption, FieldEncryption, type TenantTransaction, type UnitOfWork } from '@mend/core';
 
+import { seedSessionsDomain } from '../../sessions/support/seed-sessions-domain.js';
+
 /** The members a clinic's case-domain rows refer to. */
 export interface CaseDomainMembers {
   readonly counselorMembershipId: string;
@@ -12,7 +14,7 @@ export interface CaseDomainMembers {
 /**
  * Gives a clinic one row in every table of the case domain (clients, cases,
  * repair plans, ledger, boundary events, disclosures, notifications, exercises,
- * data keys), written as the runtime role inside the clinic's own unit of work,
+ * measures and safety, data keys), written as the runtime role inside the clinic's own unit of work,
  * so row-level security accepts them exactly as it accepts the product's writes.
  * A table added by a later issue adds its row here in the same change.
  */
@@ -122,12 +124,73 @@ export async function seedCaseDomain(unitOfWork: UnitOfWork, clinicId: string, m
        values ($1, $2, 1, $3, 'Synthetic exercise', '{}'::jsonb, $4)`,
       [ids.exerciseId, randomUUID(), counselor],
     );
-    // The clinic's first data key, created the way the product creates it: on first encryption.
-    await new FieldEncryption(new EnvelopeEncryption({ id: 'seed', key: randomBytes(32) })).encrypt(
-      tx,
-      { table: 'seed', rowId: ids.caseId, column: 'text' },
-      'synthetic',
+    // Outcome measures and safety (issue 6).
+    await q(
+      `insert into clinic_measures (clinic_id, measure_id, version, kind, definition, licence_reference)
+       values ($1, 'seed-measure', '1', 'clinic', '{}'::jsonb, 'Synthetic licence')`,
+      [],
     );
+    const scheduleId = randomUUID();
+    await q(
+      `insert into measure_schedules (clinic_id, id, case_id, client_id, measure_id, measure_version, timezone,
+                                      local_time, start_date, created_by_membership_id)
+       values ($1, $2, $3, $4, 'phq-9', '1', 'UTC', '09:00', '2026-01-01', $5)`,
+      [scheduleId, ids.caseId, ids.clientA, counselor],
+    );
+    await q(
+      `insert into measure_administrations (clinic_id, id, case_id, client_id, schedule_id, occurrence, measure_id,
+                                            measure_version, status, due_at)
+       values ($1, $2, $3, $4, $5, 1, 'phq-9', '1', 'due', now())`,
+      [randomUUID(), ids.caseId, ids.clientA, scheduleId],
+    );
+    await q(
+      `insert into safety_alerts (clinic_id, id, case_id, tier, trigger, rule_ids, spans, raised_at)
+       values ($1, $2, $3, 3, 'manual', '[]'::jsonb, '[]'::jsonb, now())`,
+      [randomUUID(), ids.caseId],
+    );
+    await q('insert into clinic_safety_settings (clinic_id) values ($1)', []);
+    await q(`insert into clinic_crisis_resources (clinic_id, country, resources) values ($1, 'US', '[]'::jsonb)`, []);
+    await q(
+      `insert into safety_check_ins (clinic_id, id, case_id, client_id, questions, offered_by_membership_id)
+       values ($1, $2, $3, $4, '[]'::jsonb, $5)`,
+      [randomUUID(), ids.caseId, ids.clientA, counselor],
+    );
+    // Homework: an assignment, its occurrence and status history, a submission and its feedback.
+    const assignmentId = randomUUID();
+    const occurrenceId = randomUUID();
+    const submissionId = randomUUID();
+    await q(
+      `insert into assignments (clinic_id, id, case_id, exercise_ref, exercise_version, exercise_title, exercise_snapshot,
+                                paired, visibility, schedule, created_by_membership_id)
+       values ($1, $2, $3, 'E07', 1, 'Synthetic', '{}', false, 'shared', '{"kind":"once","dueOn":"2099-01-01"}', $4)`,
+      [assignmentId, ids.caseId, counselor],
+    );
+    await q(
+      `insert into assignment_occurrences (clinic_id, id, assignment_id, case_id, client_id, opens_on, due_on)
+       values ($1, $2, $3, $4, $5, '2099-01-01', '2099-01-01')`,
+      [occurrenceId, assignmentId, ids.caseId, ids.clientA],
+    );
+    await q(
+      `insert into assignment_status_changes (clinic_id, id, occurrence_id, to_status) values ($1, $2, $3, 'assigned')`,
+      [randomUUID(), occurrenceId],
+    );
+    await q(
+      `insert into submissions (clinic_id, id, occurrence_id, case_id, author_client_id, status, answers, submitted_at)
+       values ($1, $2, $3, $4, $5, 'submitted', 'sealed', now())`,
+      [submissionId, occurrenceId, ids.caseId, ids.clientA],
+    );
+    await q(
+      `insert into submission_feedback (clinic_id, id, submission_id, case_id, author_membership_id, body)
+       values ($1, $2, $3, $4, $5, 'sealed')`,
+      [randomUUID(), submissionId, ids.caseId, counselor],
+    );
+    // Sessions and notes (their own helper writes one row per table, encrypting like the product; the
+    // clinic's first data key is created on that first encryption).
+    await seedSessionsDomain(tx, new FieldEncryption(new EnvelopeEncryption({ id: 'seed', key: randomBytes(32) })), {
+      caseId: ids.caseId,
+      counselorMembershipId: counselor,
+      clientId: ids.clientA,
+    });
   });
   return ids;
 }

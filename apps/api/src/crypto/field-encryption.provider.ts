@@ -1,0 +1,25 @@
+import type { Provider } from '@nestjs/common';
+
+import { EnvelopeEncryption, FieldEncryption, MEND_CONFIG, type MendConfig } from '@mend/core';
+
+/**
+ * The one FieldEncryption of the API (encryption at rest of clinical text with
+ * per-clinic data keys). Inject `FieldEncryption`. It needs MASTER_KEY; with
+ * MASTER_KEY_PREVIOUS also set, data keys still wrapped by the previous master
+ * key keep unwrapping while `keys:rotate --master` re-wraps them.
+ */
+export const FIELD_ENCRYPTION_PROVIDER: Provider = {
+  provide: FieldEncryption,
+  useFactory: (config: MendConfig): FieldEncryption => {
+    if (config.masterKey === undefined) {
+      throw new Error('MASTER_KEY is required by the API (clinical text is encrypted at rest)');
+    }
+    return new FieldEncryption(
+      new EnvelopeEncryption(
+        config.masterKey,
+        config.previousMasterKey === undefined ? [] : [config.previousMasterKey],
+      ),
+    );
+  },
+  inject: [MEND_CONFIG],
+};
