@@ -23,7 +23,10 @@ export const scenario = {
   quick: true,
   async run(ctx) {
     const api = await ctx.mendApi();
-    const token = await counselorWithCaseload(ctx, api.baseUrl);
+    // Shared with the timeline scenario when both run (one counselor per clinic email).
+    const { token } = await ctx.once('mend-caseload-counselor', async () => ({
+      token: await counselorWithCaseload(ctx, api.baseUrl),
+    }));
     const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}`, {
       connections: ctx.settings.connections,
       durationSec: ctx.settings.httpDurationSec,
