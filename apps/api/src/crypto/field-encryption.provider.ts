@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 
-import { EnvelopeEncryption, FieldEncryption, MEND_CONFIG, type MendConfig } from '@mend/core';
+import { FieldEncryption, masterKeyEnvelope, MEND_CONFIG, type MendConfig } from '@mend/core';
 
 /**
  * The one FieldEncryption of the API (encryption at rest of clinical text with
@@ -11,15 +11,9 @@ import { EnvelopeEncryption, FieldEncryption, MEND_CONFIG, type MendConfig } fro
 export const FIELD_ENCRYPTION_PROVIDER: Provider = {
   provide: FieldEncryption,
   useFactory: (config: MendConfig): FieldEncryption => {
-    if (config.masterKey === undefined) {
-      throw new Error('MASTER_KEY is required by the API (clinical text is encrypted at rest)');
-    }
-    return new FieldEncryption(
-      new EnvelopeEncryption(
-        config.masterKey,
-        config.previousMasterKey === undefined ? [] : [config.previousMasterKey],
-      ),
-    );
+    const envelope = masterKeyEnvelope(config);
+    if (envelope === null) throw new Error('MASTER_KEY is required by the API (clinical text is encrypted at rest)');
+    return new FieldEncryption(envelope);
   },
   inject: [MEND_CONFIG],
 };

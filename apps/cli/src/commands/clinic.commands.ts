@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { EnvelopeEncryption, FieldEncryption } from '@mend/core';
+import { FieldEncryption, masterKeyEnvelope } from '@mend/core';
 import { isValidTimezone, OPERATOR } from '@mend/identity';
 
 import { requireOption, UsageError, type CliCommand } from './command.js';
@@ -107,9 +107,9 @@ export const seedDemoCommand: CliCommand = {
       // The couple's repair plan (phase P1), three weeks of trust-ledger entries and a boundary event.
       await unitOfWork.run(DEMO_CLINIC_ID, (tx) => seedDemoRepairWork(tx, members));
       // Three weeks of homework (answers encrypted: MASTER_KEY): paired, with parts, a reveal, a draft.
-      const { masterKey } = context.config;
-      if (masterKey === undefined) throw new UsageError('MASTER_KEY is required (see .env.example)');
-      const encryption = new FieldEncryption(new EnvelopeEncryption(masterKey));
+      const envelope = masterKeyEnvelope(context.config);
+      if (envelope === null) throw new UsageError('MASTER_KEY is required (see .env.example)');
+      const encryption = new FieldEncryption(envelope);
       await unitOfWork.run(DEMO_CLINIC_ID, (tx) => seedDemoHomework(tx, members, encryption));
       return inserted.length === 1;
     });

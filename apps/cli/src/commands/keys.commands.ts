@@ -1,4 +1,4 @@
-import { createDataSource, EnvelopeEncryption, FieldEncryption, UnitOfWork, type MendConfig } from '@mend/core';
+import { createDataSource, FieldEncryption, masterKeyEnvelope, UnitOfWork, type MendConfig } from '@mend/core';
 import { ENTITIES } from '@mend/platform';
 import { DataKeyRotation } from '@mend/sessions';
 
@@ -8,11 +8,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The runtime role's unit of work: rotation reads and writes as each clinic, under RLS. */
 async function withRotation<T>(config: MendConfig, work: (rotation: DataKeyRotation) => Promise<T>): Promise<T> {
-  if (config.masterKey === undefined) throw new UsageError('MASTER_KEY is required (see .env.example)');
-  const envelope = new EnvelopeEncryption(
-    config.masterKey,
-    config.previousMasterKey === undefined ? [] : [config.previousMasterKey],
-  );
+  const envelope = masterKeyEnvelope(config);
+  if (envelope === null) throw new UsageError('MASTER_KEY is required (see .env.example)');
   const dataSource = await createDataSource({
     url: config.database.url,
     entities: ENTITIES,

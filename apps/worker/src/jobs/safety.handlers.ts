@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 
 import {
-  EnvelopeEncryption,
   FieldEncryption,
+  masterKeyEnvelope,
   JobHandler,
   MEND_CONFIG,
   UnitOfWork,
@@ -44,11 +44,9 @@ export class InAppSafetyNotifier implements SafetyNotifier {
 }
 
 function fieldEncryption(config: MendConfig): FieldEncryption {
-  if (config.masterKey === undefined)
-    throw new Error('MASTER_KEY is required by the worker (safety scans decrypt answers)');
-  return new FieldEncryption(
-    new EnvelopeEncryption(config.masterKey, config.previousMasterKey === undefined ? [] : [config.previousMasterKey]),
-  );
+  const envelope = masterKeyEnvelope(config);
+  if (envelope === null) throw new Error('MASTER_KEY is required by the worker (safety scans decrypt answers)');
+  return new FieldEncryption(envelope);
 }
 
 /** The safety services of the worker (one set per handler; they hold no state but a key cache). */

@@ -1,5 +1,21 @@
+import type { MendConfig } from '../config/config.js';
 import type { TenantTransaction } from '../database/unit-of-work.js';
-import { DecryptionError, type DataKey, type EnvelopeEncryption } from './envelope.js';
+import { DecryptionError, EnvelopeEncryption, type DataKey } from './envelope.js';
+
+/**
+ * The envelope of this process's master keys: MASTER_KEY wraps, and while a
+ * rotation is under way MASTER_KEY_PREVIOUS still unwraps the data keys it
+ * wrapped. Null without MASTER_KEY (each process says why it needs one).
+ */
+export function masterKeyEnvelope(
+  config: Pick<MendConfig, 'masterKey' | 'previousMasterKey'>,
+): EnvelopeEncryption | null {
+  if (config.masterKey === undefined) return null;
+  return new EnvelopeEncryption(
+    config.masterKey,
+    config.previousMasterKey === undefined ? [] : [config.previousMasterKey],
+  );
+}
 
 /**
  * Where an encrypted value lives. It is bound into the ciphertext as additional

@@ -19,6 +19,7 @@ import {
   type Member,
   type Tokens,
 } from '../../auth/support/identity-app.js';
+import { insertCase, insertClient } from '../../cases/support/case-world.js';
 
 export const ROLES: readonly MembershipRole[] = ['clinic_admin', 'supervisor', 'counselor', 'client'];
 export type ClinicLabel = 'A' | 'B';
@@ -243,39 +244,19 @@ export class AuthorizationWorld {
   }
 
   /** A client record (fixture rows: the clients API is under test elsewhere). */
-  async client(clinicId: string, membershipId: string | null = null): Promise<string> {
-    const clientId = randomUUID();
-    await this.app
-      .get(UnitOfWork)
-      .run(clinicId, (tx) =>
-        tx.query(
-          `insert into clients (clinic_id, id, display_name, timezone, membership_id) values ($1, $2, $3, 'UTC', $4)`,
-          [clinicId, clientId, `Synthetic Client ${clientId.slice(0, 6)}`, membershipId],
-        ),
-      );
-    return clientId;
+  client(clinicId: string, membershipId: string | null = null): Promise<string> {
+    return insertClient(this.api, clinicId, { membershipId });
   }
 
   /** A fresh couple case of the clinic (see {@link CaseFixture}). */
   async couple(clinic: ClinicFixtures): Promise<CaseFixture> {
-    const caseId = randomUUID();
     const partnerBClientId = await this.client(clinic.clinicId);
-    const counselor = memberOf(clinic.callers.counselor).membershipId;
-    await this.app.get(UnitOfWork).run(clinic.clinicId, async (tx) => {
-      await tx.query(
-        `insert into cases (clinic_id, id, title, type, status, created_by_membership_id)
-         values ($1, $2, 'Synthetic case', 'couple', 'active', $3)`,
-        [clinic.clinicId, caseId, counselor],
-      );
-      await tx.query(
-        'insert into case_care_team (clinic_id, case_id, membership_id, is_primary) values ($1, $2, $3, true)',
-        [clinic.clinicId, caseId, counselor],
-      );
-      await tx.query(
-        `insert into case_participants (clinic_id, case_id, client_id, role)
-         values ($1, $2, $3, 'harmed'), ($1, $2, $4, 'harming')`,
-        [clinic.clinicId, caseId, clinic.clientId, partnerBClientId],
-      );
+    const caseId = await insertCase(this.api, clinic.clinicId, {
+      primaryMembershipId: memberOf(clinic.callers.counselor).membershipId,
+      participants: [
+        { clientId: clinic.clientId, role: 'harmed' },
+        { clientId: partnerBClientId, role: 'harming' },
+      ],
     });
     return { caseId, partnerAClientId: clinic.clientId, partnerBClientId };
   }

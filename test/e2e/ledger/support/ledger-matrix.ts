@@ -15,7 +15,7 @@ import {
  * and notifications. Each request names a fresh couple case in the caller's
  * clinic whose care team is that clinic's counselor (supervised by its
  * supervisor) and whose participants are that clinic's client caller and a
- * second, fresh client. Fixtures are inserted straight into the tables.
+ * second, fresh client (`world.couple`), and a plan with one commitment and one boundary.
  */
 
 interface CaseFixture {
@@ -31,58 +31,20 @@ interface CaseFixture {
   readonly boundaryId: string;
 }
 
-const callerClients = new Map<string, Promise<string>>();
-
 function run<T>(world: AuthorizationWorld, clinicId: string, work: (tx: TenantTransaction) => Promise<T>): Promise<T> {
   return world.api.app.get(UnitOfWork).run(clinicId, work);
 }
 
-/** The client row linked to the clinic's client caller (one per clinic: a membership links to one client). */
-function callerClient(world: AuthorizationWorld, clinicId: string, membershipId: string): Promise<string> {
-  let existing = callerClients.get(clinicId);
-  if (existing === undefined) {
-    existing = run(world, clinicId, async (tx) => {
-      // Another part of the matrix may already have linked a client row to this member.
-      const found = await tx.query<{ id: string }>('select id from clients where membership_id = $1', [membershipId]);
-      if (found[0] !== undefined) return found[0].id;
-      const id = randomUUID();
-      await tx.query(
-        `insert into clients (clinic_id, id, display_name, timezone, membership_id) values ($1, $2, 'Synthetic', 'UTC', $3)`,
-        [clinicId, id, membershipId],
-      );
-      return id;
-    });
-    callerClients.set(clinicId, existing);
-  }
-  return existing;
-}
-
+/** The world's fresh couple case of the caller's clinic, with a plan holding one joint commitment and one boundary. */
 async function caseFor(world: AuthorizationWorld, caller: Caller): Promise<CaseFixture> {
   const clinic = caller.clinic ?? world.clinics.A;
   const clinicId = clinic.clinicId;
   const counselorMembershipId = memberOf(clinic.callers.counselor).membershipId;
-  const callerClientId = await callerClient(world, clinicId, memberOf(clinic.callers.client).membershipId);
-  const otherClientId = randomUUID();
-  const caseId = randomUUID();
+  const couple = await world.couple(clinic);
+  const { caseId, partnerAClientId: callerClientId, partnerBClientId: otherClientId } = couple;
   const commitmentId = randomUUID();
   const boundaryId = randomUUID();
   await run(world, clinicId, async (tx) => {
-    await tx.query(`insert into clients (clinic_id, id, display_name, timezone) values ($1, $2, 'Synthetic', 'UTC')`, [
-      clinicId,
-      otherClientId,
-    ]);
-    await tx.query(
-      `insert into cases (clinic_id, id, title, type, status) values ($1, $2, 'Synthetic case', 'couple', 'active')`,
-      [clinicId, caseId],
-    );
-    await tx.query(
-      'insert into case_care_team (clinic_id, case_id, membership_id, is_primary) values ($1, $2, $3, true)',
-      [clinicId, caseId, counselorMembershipId],
-    );
-    await tx.query(
-      `insert into case_participants (clinic_id, case_id, client_id, role) values ($1, $2, $3, 'harmed'), ($1, $2, $4, 'harming')`,
-      [clinicId, caseId, callerClientId, otherClientId],
-    );
     const document = {
       breachAssessment: [],
       goals: [],
