@@ -76,7 +76,9 @@ const CASE_SQL = `
                  join supervision_links l on l.clinic_id = t.clinic_id and l.counselor_membership_id = t.membership_id
                 where t.clinic_id = k.clinic_id and t.case_id = k.id order by 1) as supervisor_ids,
          coalesce((select jsonb_agg(jsonb_build_object('clientId', p.client_id, 'membershipId', c.membership_id,
-                                                       'role', p.role) order by p.client_id)
+                                                       'role', p.role)
+                                    order by array_position(array['harmed', 'harming', 'mutual', 'individual'], p.role),
+                                             p.added_at, p.client_id)
                      from case_participants p
                      join clients c on c.clinic_id = p.clinic_id and c.id = p.client_id
                     where p.clinic_id = k.clinic_id and p.case_id = k.id), '[]'::jsonb) as participants

@@ -127,6 +127,7 @@ export interface CaseResource {
   readonly careTeam: readonly CareTeamFact[];
   /** Supervisors of any care-team member. */
   readonly supervisorMembershipIds: readonly string[];
+  /** In a stable order: by role (harmed, harming, mutual, individual), then when they joined. */
   readonly participants: readonly CaseParticipantFact[];
 }
 
