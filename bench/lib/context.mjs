@@ -162,6 +162,8 @@ export class BenchContext {
       const port = await this.freePort();
       const child = await this.startNode('mend-api', this.dist('apps/api/src/main.js'), {
         env: this.mendEnv(urls, { NODE_ENV: 'production', PORT: String(port) }),
+        // e.g. BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (Node refuses --cpu-prof in NODE_OPTIONS).
+        nodeArgs: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
       });
       const baseUrl = `http://127.0.0.1:${port}`;
       await this.waitForHttp(`${baseUrl}/health`, { label: 'mend-api', child });
@@ -235,14 +237,14 @@ export class BenchContext {
    * this process: reading thousands of log lines a second would steal CPU from the
    * load generator). With `ipc`, resolves on the child's first message.
    */
-  async startNode(label, script, { env = process.env, args = [], ipc = false } = {}) {
+  async startNode(label, script, { env = process.env, args = [], nodeArgs = [], ipc = false } = {}) {
     const logPath = join(this.tmpDir, `${label}.log`);
     const fd = openSync(logPath, 'a');
     this.logFiles.set(label, logPath);
     const options = { cwd: this.root, env, stdio: ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd] };
     const child = ipc
-      ? fork(script, args, { ...options, execArgv: [] })
-      : spawn(process.execPath, [script, ...args], options);
+      ? fork(script, args, { ...options, execArgv: nodeArgs })
+      : spawn(process.execPath, [...nodeArgs, script, ...args], options);
     closeSync(fd);
     let exited = false;
     const exit = new Promise((resolve) =>

@@ -1,4 +1,27 @@
+import { readFileSync } from 'node:fs';
+
 import autocannon from 'autocannon';
+
+/** Linux clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on every Linux build that matters here). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, every thread) a process has used so far, in µs, read
+ * from /proc; undefined elsewhere or once the process is gone. Unlike requests/s,
+ * CPU time per request hardly moves when other work competes for the cores.
+ */
+export function processCpuMicros(pid) {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (2nd field) may contain spaces: count from after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return Number.isFinite(ticks) ? (ticks * 1_000_000) / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Loads `url` with autocannon: a short warm-up (JIT, pools, caches) whose figures
@@ -7,7 +30,7 @@ import autocannon from 'autocannon';
  * partial second). Non-2xx answers and socket errors are returned, never hidden:
  * a fast stream of 503s is not a result.
  */
-export async function measureHttp(url, { connections, durationSec, warmupSec, setupRequest }) {
+export async function measureHttp(url, { connections, durationSec, warmupSec, setupRequest, serverPid }) {
   const run = (duration) =>
     autocannon({
       url,
@@ -17,8 +40,15 @@ export async function measureHttp(url, { connections, durationSec, warmupSec, se
       ...(setupRequest !== undefined && { requests: [{ setupRequest }] }),
     });
   if (warmupSec > 0) await run(warmupSec);
+  const cpuBefore = processCpuMicros(serverPid);
   const result = await run(durationSec);
+  const cpuAfter = processCpuMicros(serverPid);
   return {
+    // The server process's CPU time per answered request (`serverPid`: a child's pid; Linux only).
+    cpuMicrosPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+        ? undefined
+        : (cpuAfter - cpuBefore) / result.requests.total,
     requestsPerSec: result.requests.total / result.duration,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
@@ -36,7 +66,7 @@ export function httpRows(load, baselineScenario) {
     load.non2xx + load.errors > 0
       ? `${load.non2xx} non-2xx and ${load.errors} failed of ${load.total} requests`
       : undefined;
-  return [
+  const rows = [
     {
       metric: 'requests_per_s',
       value: load.requestsPerSec,
@@ -60,4 +90,15 @@ export function httpRows(load, baselineScenario) {
       compareWith: against('latency_p99'),
     },
   ];
+  if (load.cpuMicrosPerRequest !== undefined) {
+    rows.push({
+      metric: 'cpu_per_request',
+      value: load.cpuMicrosPerRequest,
+      unit: 'µs',
+      better: 'lower',
+      compareWith: against('cpu_per_request'),
+      note: 'CPU time (user + system) of the server process per answered request; little affected by a busy machine',
+    });
+  }
+  return rows;
 }

@@ -14,6 +14,7 @@ export const scenario = {
     );
     const load = await measureHttp(`http://127.0.0.1:${server.ready.port}/hello`, {
       connections: ctx.settings.connections,
+      serverPid: server.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
     });

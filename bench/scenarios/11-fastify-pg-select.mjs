@@ -31,6 +31,7 @@ export const scenario = {
     );
     const load = await measureHttp(`http://127.0.0.1:${server.ready.port}/items/1`, {
       connections: ctx.settings.connections,
+      serverPid: server.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
       setupRequest: (request) => ({ ...request, path: `/items/${1 + Math.floor(Math.random() * ROWS)}` }),

@@ -15,6 +15,7 @@ export const scenario = {
     const api = await ctx.mendApi();
     const load = await measureHttp(`${api.baseUrl}/health`, {
       connections: ctx.settings.connections,
+      serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
     });

@@ -22,6 +22,7 @@ export const scenario = {
     let next = 0;
     const load = await measureHttp(`${api.baseUrl}/api/v1/me`, {
       connections: ctx.settings.connections,
+      serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
       setupRequest: (request) => {

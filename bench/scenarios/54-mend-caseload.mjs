@@ -29,6 +29,7 @@ export const scenario = {
     }));
     const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}`, {
       connections: ctx.settings.connections,
+      serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),

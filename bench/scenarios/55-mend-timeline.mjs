@@ -23,6 +23,7 @@ export const scenario = {
     const { caseId, token } = await caseWithOneYear(ctx, api.baseUrl);
     const load = await measureHttp(`${api.baseUrl}/api/v1/cases/${caseId}/timeline`, {
       connections: ctx.settings.connections,
+      serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),

@@ -33,6 +33,7 @@ export const scenario = {
 
     const list = await measureHttp(`${api.baseUrl}/api/v1/cases/${caseId}/notes`, {
       connections: ctx.settings.connections,
+      serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),

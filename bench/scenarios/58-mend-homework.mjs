@@ -33,6 +33,7 @@ export const scenario = {
 
     const today = await measureHttp(`${api.baseUrl}/api/v1/me/assignments`, {
       connections: ctx.settings.connections,
+      serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
       setupRequest: (request) => ({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { currentContext, type TenantTransaction } from '@mend/core';
+import { currentContext, preparedStatement, type TenantTransaction } from '@mend/core';
 
 import {
   ACTION,
@@ -111,5 +111,40 @@ export async function recordAudit(tx: TenantTransaction, event: AuditEventInput)
       rowHash,
     ],
   );
+  return { id: row.id, occurredAt: row.occurredAt, rowHash };
+}
+
+const INSERT_AUDIT_EVENT = preparedStatement(
+  'audit_event_insert',
+  `insert into audit_events (clinic_id, id, occurred_at, actor_user_id, actor_membership_id, action,
+                             target_type, target_id, outcome, ip, correlation_id, metadata, row_hash)
+   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+  ['uuid', 'uuid', 'timestamptz', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'inet', 'text', 'jsonb', 'text'],
+);
+
+/**
+ * {@link recordAudit} whose insert travels with the transaction's COMMIT (one
+ * message, no round trip of its own): for the audit row of a read, which nothing
+ * later in the transaction reads back. The row still exists exactly when the
+ * transaction commits: a failing insert fails the COMMIT and the unit of work.
+ */
+export function recordAuditAtCommit(tx: TenantTransaction, event: AuditEventInput): RecordedAuditEvent {
+  const row = buildAuditRow(tx.clinicId, event);
+  const rowHash = auditRowHash(row);
+  tx.executeAtCommit(INSERT_AUDIT_EVENT, [
+    row.clinicId,
+    row.id,
+    row.occurredAt,
+    row.actorUserId,
+    row.actorMembershipId,
+    row.action,
+    row.targetType,
+    row.targetId,
+    row.outcome,
+    row.ip,
+    row.correlationId,
+    JSON.stringify(row.metadata),
+    rowHash,
+  ]);
   return { id: row.id, occurredAt: row.occurredAt, rowHash };
 }

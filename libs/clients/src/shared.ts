@@ -1,4 +1,4 @@
-import { recordAudit, type AuditMetadata } from '@mend/audit';
+import { recordAudit, recordAuditAtCommit, type AuditMetadata } from '@mend/audit';
 import type { MembershipRole } from '@mend/contracts';
 import type { TenantTransaction } from '@mend/core';
 
@@ -29,6 +29,25 @@ export async function auditCases(
   metadata: AuditMetadata = {},
 ): Promise<void> {
   await recordAudit(tx, {
+    action,
+    targetType: target.type,
+    targetId: target.id,
+    actorUserId: actor?.userId ?? null,
+    actorMembershipId: actor?.membershipId ?? null,
+    ip: actor?.ip ?? null,
+    metadata,
+  });
+}
+
+/** {@link auditCases} for a read whose audit row may travel with the COMMIT (see recordAuditAtCommit). */
+export function auditCasesAtCommit(
+  tx: TenantTransaction,
+  actor: ClientsActor | null,
+  action: string,
+  target: { readonly type: 'client' | 'case' | 'clinic'; readonly id: string },
+  metadata: AuditMetadata = {},
+): void {
+  recordAuditAtCommit(tx, {
     action,
     targetType: target.type,
     targetId: target.id,

@@ -9,6 +9,21 @@ const SETTINGS_AND_CLINICS = preparedStatement(
 );
 const FAILING = preparedStatement('test_failing', 'select 1 / $1 as quotient', ['integer']);
 const RENAME = preparedStatement('test_rename_clinic', 'update clinics set name = $2 where id = $1', ['uuid', 'text']);
+const CLINIC_NAME = preparedStatement(
+  'test_clinic_name',
+  `select name, $2::text as echo, current_setting('app.clinic_id', true) as clinic from clinics where id = $1`,
+  ['uuid', 'text'],
+);
+/** No declared types: PostgreSQL infers them (as for the caseload's statements). */
+const CLINIC_NAME_INFERRED = preparedStatement(
+  'test_clinic_name_inferred',
+  'select name from clinics where id = $1::uuid and $2::int > 0',
+  [],
+);
+const SET_NAME = preparedStatement('test_set_clinic_name', 'update clinics set name = $2 where id = $1', [
+  'uuid',
+  'text',
+]);
 
 describe('unit of work and tenant context', () => {
   let database: TestDatabase;
@@ -279,6 +294,177 @@ describe('unit of work and tenant context', () => {
       } finally {
         await pool.close();
       }
+    });
+  });
+  describe('prefetched reads (sent with the opening message) and statements sent with the COMMIT', () => {
+    /** Counts the messages the pool's connections send (each one a round trip). */
+    async function countingMessages<T>(work: () => Promise<T>): Promise<{ result: T; messages: string[] }> {
+      const { default: pg } = await import('pg');
+      const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+      const original = prototype.query;
+      const messages: string[] = [];
+      prototype.query = function (this: unknown, ...args: unknown[]) {
+        const [first] = args;
+        messages.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+        return original.apply(this, args);
+      };
+      try {
+        return { result: await work(), messages };
+      } finally {
+        prototype.query = original;
+      }
+    }
+
+    const rename = (name: string) =>
+      unitOfWork.run(clinicA, async (tx) => {
+        await tx.query(RENAME, [clinicA, name]);
+      });
+
+    beforeEach(() => rename('Clinic A'));
+
+    it('answers the same statement with the same values from the prefetch, without a round trip of its own', async () => {
+      // Prepared on the connection once (PREPARE is a round trip of its own the first time).
+      await unitOfWork.run(clinicA, () => Promise.resolve(), {
+        prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'warm'] }],
+      });
+      const { result, messages } = await countingMessages(() =>
+        unitOfWork.run(
+          clinicA,
+          (tx) => tx.query<{ name: string; echo: string; clinic: string }>(CLINIC_NAME, [clinicA, "O'Brien"]),
+          {
+            prefetch: [{ statement: CLINIC_NAME, values: [clinicA, "O'Brien"] }],
+          },
+        ),
+      );
+      expect(result).toEqual([{ name: 'Clinic A', echo: "O'Brien", clinic: clinicA }]);
+      // BEGIN + settings + the prefetched read in one message, then COMMIT: nothing in between.
+      expect(messages).toHaveLength(2);
+      expect(messages[0]).toMatch(/^BEGIN; select set_config.*; EXECUTE mend_sql_test_clinic_name\(/);
+      expect(messages[1]).toBe('COMMIT');
+    });
+
+    it("runs the prefetch under row-level security: another clinic's row is not there", async () => {
+      const rows = await unitOfWork.run(clinicA, (tx) => tx.query(CLINIC_NAME, [clinicB, 'x']), {
+        prefetch: [{ statement: CLINIC_NAME, values: [clinicB, 'x'] }],
+      });
+      expect(rows).toEqual([]);
+    });
+
+    it('answers a read once; other values, another statement or a repository go to the database', async () => {
+      const { result, messages } = await countingMessages(() =>
+        unitOfWork.run(
+          clinicA,
+          async (tx) => {
+            const otherValues = await tx.query(CLINIC_NAME, [clinicA, 'other']);
+            // Dropped by the miss above: asked now, it is read again.
+            const same = await tx.query(CLINIC_NAME, [clinicA, 'guess']);
+            return { otherValues, same };
+          },
+          { prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'guess'] }] },
+        ),
+      );
+      expect(result.otherValues).toEqual([{ name: 'Clinic A', echo: 'other', clinic: clinicA }]);
+      expect(result.same).toEqual([{ name: 'Clinic A', echo: 'guess', clinic: clinicA }]);
+      expect(messages.filter((text) => text === CLINIC_NAME.text)).toHaveLength(2);
+    });
+
+    it('never answers a read from a prefetch taken before a write of the same transaction', async () => {
+      const names = await unitOfWork.run(
+        clinicA,
+        async (tx) => {
+          await tx.query(SET_NAME, [clinicA, 'Written in between']);
+          return tx.query<{ name: string }>(CLINIC_NAME, [clinicA, 'x']);
+        },
+        { prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'x'] }] },
+      );
+      expect(names[0].name).toBe('Written in between');
+
+      const { Clinic } = await import('@mend/core');
+      const afterRepository = await unitOfWork.run(
+        clinicA,
+        async (tx) => {
+          const repository = tx.repository(Clinic);
+          const clinic = await repository.findOneByOrFail({ id: clinicA });
+          clinic.name = 'Saved by a repository';
+          await repository.save(clinic);
+          return tx.query<{ name: string }>(CLINIC_NAME, [clinicA, 'y']);
+        },
+        { prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'y'] }] },
+      );
+      expect(afterRepository[0].name).toBe('Saved by a repository');
+    });
+
+    it('infers the parameter types of a statement declared without them', async () => {
+      const rows = await unitOfWork.run(clinicA, (tx) => tx.query(CLINIC_NAME_INFERRED, [clinicA, 3]), {
+        prefetch: [{ statement: CLINIC_NAME_INFERRED, values: [clinicA, 3] }],
+      });
+      expect(rows).toEqual([{ name: 'Clinic A' }]);
+    });
+
+    it('refuses to prefetch anything that writes or locks, and needs a clinic', async () => {
+      for (const statement of [
+        SET_NAME,
+        preparedStatement('test_locking_read', 'select name from clinics where id = $1 for update', ['uuid']),
+        preparedStatement('test_setting_read', 'select 1 from (select set_config($1, $1, true)) x', ['text']),
+        preparedStatement(
+          'test_writing_cte',
+          'with x as (update clinics set name = $1 returning id) select id from x',
+          ['text'],
+        ),
+      ]) {
+        await expect(
+          unitOfWork.run(clinicA, () => Promise.resolve(), {
+            prefetch: [{ statement, values: statement.parameterTypes.map(() => clinicA) }],
+          }),
+        ).rejects.toThrow(/read-only/);
+      }
+      await expect(
+        unitOfWork.runWithoutClinic(() => Promise.resolve(), {
+          prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'x'] }],
+        }),
+      ).rejects.toThrow(/needs a clinic/);
+      const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+      expect(row.name).toBe('Clinic A');
+    });
+
+    it('sends statements deferred to the COMMIT in its message, and commits them with the transaction', async () => {
+      const { messages } = await countingMessages(() =>
+        unitOfWork.run(clinicA, (tx) => {
+          tx.executeAtCommit(SET_NAME, [clinicA, 'Renamed at commit']);
+          return Promise.resolve();
+        }),
+      );
+      expect(messages.at(-1)).toMatch(/^EXECUTE mend_sql_test_set_clinic_name\(.*\); COMMIT$/);
+      const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+      expect(row.name).toBe('Renamed at commit');
+    });
+
+    it('commits nothing when a statement deferred to the COMMIT fails, and leaves the connection clean', async () => {
+      await expect(
+        unitOfWork.run(clinicA, async (tx) => {
+          await tx.query(SET_NAME, [clinicA, 'Written before']);
+          tx.executeAtCommit(FAILING, [0]);
+        }),
+      ).rejects.toThrow(/division by zero/);
+      await expect(
+        unitOfWork.run(clinicA, (tx) => {
+          tx.executeAtCommit(FAILING, []);
+          return Promise.resolve();
+        }),
+      ).rejects.toThrow(/takes 1 values/);
+      const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+      expect(row.name).toBe('Clinic A');
+    });
+
+    it('refuses to report a commit that did not happen (a failed statement swallowed by the work)', async () => {
+      await expect(
+        unitOfWork.run(clinicA, async (tx) => {
+          await tx.query(SET_NAME, [clinicA, 'Lost']);
+          await tx.query('select 1 / 0').catch(() => undefined);
+        }),
+      ).rejects.toThrow(/did not commit/);
+      const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+      expect(row.name).toBe('Clinic A');
     });
   });
 });

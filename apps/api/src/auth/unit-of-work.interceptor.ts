@@ -1,13 +1,22 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
 import { AccessDeniedError, AUTHZ_DENIED, recordAccessDenial } from '@mend/access';
-import { DomainError, MEND_LOGGER, UnitOfWork } from '@mend/core';
+import { DomainError, type FirstQuery, MEND_LOGGER, UnitOfWork } from '@mend/core';
 import { auditIdentity, type IdentityServices, type VerifiedAccessToken } from '@mend/identity';
 
 import type { AuthenticatedRequest } from './authentication.guard.js';
 import { IDENTITY_SERVICES } from './identity.tokens.js';
+import { PREFETCH, type PrefetchPlan } from './prefetch.decorator.js';
 import { runInRequestScope } from './request-scope.js';
 
 /**
@@ -25,23 +34,58 @@ import { runInRequestScope } from './request-scope.js';
  * A refusal (the policy's 404 or 403, or a service's 404 for a record that does
  * not exist: the two are indistinguishable by design) rolls the request back, so
  * it is recorded afterwards as `authz.denied` in a unit of work of its own.
+ *
+ * A route marked `@Prefetch(plan)` also sends its likely first reads with the
+ * opening message (see Prefetch): one round trip for the session check and them.
  */
 @Injectable()
 export class UnitOfWorkInterceptor implements NestInterceptor {
+  /** The controller instances that prefetch plans run on, by class. */
+  private readonly controllers = new Map<Type, unknown>();
+
   constructor(
     @Inject(UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices,
     @Inject(MEND_LOGGER) private readonly logger: Logger,
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = request.mendAccessToken;
     if (token === undefined) return next.handle();
-    return from(this.run(request, token, next));
+    return from(this.run(request, token, next, this.prefetch(context, request, token)));
   }
 
-  private async run(request: AuthenticatedRequest, token: VerifiedAccessToken, next: CallHandler): Promise<unknown> {
+  /** The reads of a `@Prefetch` route, or none: a plan that throws only costs the round trips it would save. */
+  private prefetch(
+    context: ExecutionContext,
+    request: AuthenticatedRequest,
+    token: VerifiedAccessToken,
+  ): readonly FirstQuery[] | undefined {
+    const plan = this.reflector.get<PrefetchPlan | undefined>(PREFETCH, context.getHandler());
+    if (plan === undefined) return undefined;
+    try {
+      const type = context.getClass<Type>();
+      let controller = this.controllers.get(type);
+      if (controller === undefined) {
+        controller = this.moduleRef.get<Type, unknown>(type, { strict: false });
+        this.controllers.set(type, controller);
+      }
+      return plan.call(controller, { request, token });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'The prefetch plan of this route failed; the request runs without it');
+      return undefined;
+    }
+  }
+
+  private async run(
+    request: AuthenticatedRequest,
+    token: VerifiedAccessToken,
+    next: CallHandler,
+    prefetch: readonly FirstQuery[] | undefined,
+  ): Promise<unknown> {
     try {
       // The login session check travels with BEGIN and the settings: one round trip opens the request.
       const check = this.identity.sessions.sessionCheck(token);
@@ -63,7 +107,7 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
           }
           return result;
         },
-        { userId: token.userId, firstQuery: check.firstQuery },
+        { userId: token.userId, firstQuery: check.firstQuery, prefetch },
       );
     } catch (error) {
       if (isRefusal(error)) await this.recordRefusal(request, token, error);

@@ -25,9 +25,10 @@ import type { FastifyReply } from 'fastify';
 
 import { AccessAction, caseViewerOf, type CaseViewer } from '@mend/access';
 import type { CaseViewerRef, ClientsServices } from '@mend/clients';
-import { CoreError, CoreErrorCode, type TenantTransaction } from '@mend/core';
+import { CoreError, CoreErrorCode, type FirstQuery, type InlineValue, type TenantTransaction } from '@mend/core';
 import type { Principal } from '@mend/identity';
 
+import { Prefetch, type PrefetchInput } from '../auth/prefetch.decorator.js';
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
@@ -59,6 +60,28 @@ import {
   UpdateCaseRequest,
 } from './cases.dto.js';
 import { CLIENTS_SERVICES } from './clients.tokens.js';
+
+const PAGE_LIMIT = /^(100|[1-9][0-9]?)$/;
+
+/**
+ * The caseload's usual request — the first page, with at most a `limit` — built
+ * from the token as the handler will build it from the checked caller: prefetched
+ * with the session check. Any other query (filters, a cursor, sorting) is left
+ * to the handler rather than interpreted here before validation.
+ */
+function caseloadPrefetch(
+  services: ClientsServices,
+  { request, token }: PrefetchInput,
+): readonly FirstQuery[] | undefined {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  if (Object.keys(query).some((key) => key !== 'limit')) return undefined;
+  const limit = query.limit;
+  if (limit !== undefined && (typeof limit !== 'string' || !PAGE_LIMIT.test(limit))) return undefined;
+  const { statement, params } = services.cases.casePageQuery(token.clinicId, token, {
+    ...(limit !== undefined && { limit: Number(limit) }),
+  });
+  return [{ statement, values: params as InlineValue[] }];
+}
 
 function viewerRef(viewer: CaseViewer): CaseViewerRef {
   return viewer.kind === 'participant' ? { kind: 'participant', clientId: viewer.clientId } : { kind: viewer.kind };
@@ -92,6 +115,9 @@ export class CasesController {
       '`limit` and `cursor`. One database query per page.',
   })
   @ApiOkResponse({ type: CasePageResponse })
+  @Prefetch(function (this: CasesController, input) {
+    return caseloadPrefetch(this.services, input);
+  })
   async list(
     @Tx() tx: TenantTransaction,
     @CurrentPrincipal() principal: Principal,

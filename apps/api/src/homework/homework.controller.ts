@@ -10,10 +10,18 @@ import {
 
 import { AccessAction, caseViewerOf } from '@mend/access';
 import type { TenantTransaction } from '@mend/core';
-import { Assignments, myOpenOccurrences, Submissions, type HomeworkClock, type ScheduleInput } from '@mend/homework';
+import {
+  Assignments,
+  myOpenOccurrences,
+  myOpenOccurrencesQuery,
+  Submissions,
+  type HomeworkClock,
+  type ScheduleInput,
+} from '@mend/homework';
 import type { Principal } from '@mend/identity';
 import { SafetySettingsService, submissionSafetyResponse } from '@mend/measures';
 
+import { Prefetch } from '../auth/prefetch.decorator.js';
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
@@ -261,6 +269,9 @@ export class HomeworkController {
       'Clients only (403 for staff).',
   })
   @ApiOkResponse({ type: MyAssignmentsResponse })
+  @Prefetch(function (this: HomeworkController, { token }) {
+    return [myOpenOccurrencesQuery(token.clinicId, token.membershipId, this.clock.now())];
+  })
   async mine(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal): Promise<MyAssignmentsResponse> {
     await this.access.authorize(AccessAction.HomeworkListOwn, { kind: 'user', userId: principal.userId });
     return json({ occurrences: await myOpenOccurrences(tx, principal, this.clock.now()) });

@@ -7,6 +7,7 @@ import type { TenantTransaction } from '@mend/core';
 import type { IdentityServices, Principal } from '@mend/identity';
 
 import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
+import { Prefetch } from '../auth/prefetch.decorator.js';
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
@@ -39,6 +40,9 @@ export class MeController {
   @Get()
   @ApiOperation({ summary: 'The signed-in person, their membership and clinic' })
   @ApiOkResponse({ type: MeResponse })
+  @Prefetch(function (this: MeController, { token }) {
+    return [this.identity.profiles.describeQuery(token)];
+  })
   async me(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal): Promise<MeResponse> {
     await this.access.authorize(AccessAction.UserRead, { kind: 'user', userId: principal.userId });
     const profile = await this.identity.profiles.describe(tx, principal);

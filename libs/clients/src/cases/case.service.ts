@@ -10,11 +10,12 @@ import {
   type SafetyStatus,
   type SecretsPolicyKind,
 } from '@mend/contracts';
-import { preparedStatement, type TenantTransaction } from '@mend/core';
+import { type PreparedStatement, preparedStatement, type TenantTransaction } from '@mend/core';
 
 import { ClientsError, ClientsErrorCode, invalidField } from '../clients.errors.js';
 import {
   auditCases,
+  auditCasesAtCommit,
   decodeCursor,
   encodeCursor,
   escapeLike,
@@ -491,11 +492,34 @@ export class CaseService {
    * is not planned on every request.
    */
   async listJson(tx: TenantTransaction, actor: ClientsActor, query: CaseListQuery): Promise<CasePageJson> {
+    const { statement, params } = this.casePageQuery(tx.clinicId, actor, query);
+    const [row] = await tx.query<CasePageRow>(statement, params);
+    const count = row?.count ?? 0;
+    // The read's audit row goes with the COMMIT: nothing in this transaction reads it back.
+    auditCasesAtCommit(tx, actor, 'case.list', { type: 'clinic', id: tx.clinicId }, { count });
+    const nextCursor =
+      row !== undefined && row.has_more && row.last_id !== null
+        ? encodeCursor({ key: row.last_key, id: row.last_id })
+        : null;
+    return { count, json: `{"items":${row?.items ?? '[]'},"nextCursor":${JSON.stringify(nextCursor)}}` };
+  }
+
+  /**
+   * The one statement of {@link listJson} and its values, built from the clinic,
+   * the caller (membership and whether they are a clinic admin) and the query
+   * only: a route may build it ahead of the handler to prefetch it
+   * (`UnitOfWorkOptions.prefetch`).
+   */
+  casePageQuery(
+    clinicId: string,
+    actor: ClientsActor,
+    query: CaseListQuery,
+  ): { readonly statement: PreparedStatement; readonly params: unknown[] } {
     const sort = SORT_SQL[query.sort ?? 'updatedAt'];
     const order: SortOrder = query.order ?? (query.sort === 'title' ? 'asc' : 'desc');
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const cursor = decodeCursor(query.cursor);
-    const params: unknown[] = [tx.clinicId, actor.membershipId, isAdmin(actor), DEFAULT_LABELS_JSON];
+    const params: unknown[] = [clinicId, actor.membershipId, isAdmin(actor), DEFAULT_LABELS_JSON];
     const where = ['($3 or v.is_team or v.participant_client_id is not null)'];
     if (query.status !== undefined && query.status.length > 0) {
       params.push(query.status);
@@ -540,14 +564,7 @@ export class CaseService {
       text,
       [],
     );
-    const [row] = await tx.query<CasePageRow>(statement, params);
-    const count = row?.count ?? 0;
-    await auditCases(tx, actor, 'case.list', { type: 'clinic', id: tx.clinicId }, { count });
-    const nextCursor =
-      row !== undefined && row.has_more && row.last_id !== null
-        ? encodeCursor({ key: row.last_key, id: row.last_id })
-        : null;
-    return { count, json: `{"items":${row?.items ?? '[]'},"nextCursor":${JSON.stringify(nextCursor)}}` };
+    return { statement, params };
   }
 
   // ---- status ------------------------------------------------------------------------------------

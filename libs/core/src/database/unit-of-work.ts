@@ -20,7 +20,11 @@ export class TransactionClosedError extends Error {
 export interface PreparedStatement {
   readonly name: string;
   readonly text: string;
-  /** The parameter types (`uuid`, `timestamptz`, …), declared when it is the first query of a unit of work. */
+  /**
+   * The parameter types (`uuid`, `timestamptz`, …) written into SQL `PREPARE` when
+   * the statement is executed with literal values (first query, prefetch, at
+   * commit); none: PostgreSQL infers them from the statement (casts, context).
+   */
   readonly parameterTypes: readonly string[];
 }
 
@@ -103,6 +107,10 @@ interface RunnerTransactionState {
  */
 export class SystemTransaction {
   protected isClosed = false;
+  /** Results of {@link UnitOfWorkOptions.prefetch}, by {@link prefetchKey}, until used or dropped. */
+  private prefetched: Map<string, PgResult> | undefined;
+  /** Statements that travel with the COMMIT (see {@link TenantTransaction.executeAtCommit}). */
+  protected atCommit: FirstQuery[] | undefined;
 
   /** @internal created only by {@link UnitOfWork}. */
   constructor(
@@ -124,12 +132,39 @@ export class SystemTransaction {
     parameters: readonly unknown[] = [],
   ): Promise<T[]> {
     this.assertOpen();
+    if (this.prefetched !== undefined) {
+      const key = typeof sql === 'string' ? undefined : prefetchKey(sql, parameters);
+      const result = key === undefined ? undefined : this.prefetched.get(key);
+      if (result !== undefined) {
+        this.prefetched.delete(key as string);
+        return Promise.resolve(answerOf<T>(result));
+      }
+      // Anything else may have written since the prefetch ran: its results are no longer trusted.
+      this.dropPrefetched();
+    }
     return runQuery<T>(this.client, sql, parameters);
+  }
+
+  /** @internal the prefetched results, handed over by {@link UnitOfWork}. */
+  holdPrefetched(results: Map<string, PgResult>): void {
+    this.prefetched = results.size > 0 ? results : undefined;
+  }
+
+  /** @internal the statements to send with the COMMIT (taken once). */
+  takeAtCommit(): FirstQuery[] {
+    const statements = this.atCommit ?? [];
+    this.atCommit = undefined;
+    return statements;
+  }
+
+  protected dropPrefetched(): void {
+    this.prefetched = undefined;
   }
 
   /** @internal */
   close(): void {
     this.isClosed = true;
+    this.prefetched = undefined;
   }
 
   protected assertOpen(): void {
@@ -154,6 +189,8 @@ export class TenantTransaction extends SystemTransaction {
 
   repository<Entity extends ObjectLiteral>(target: EntityTarget<Entity>): Repository<Entity> {
     this.assertOpen();
+    // Repositories write behind tx.query's back: prefetched results are no longer trusted.
+    this.dropPrefetched();
     const repository = this.entityManager.getRepository(target);
     return new Proxy(repository, {
       get: (object, property, receiver) => {
@@ -165,6 +202,23 @@ export class TenantTransaction extends SystemTransaction {
         };
       },
     });
+  }
+
+  /**
+   * Executes a prepared statement (values as literals, see {@link sqlLiteral}) in
+   * the same message as this unit of work's COMMIT, just before it: for a write
+   * whose result nobody reads, typically the audit row of a read, so that it costs
+   * no round trip of its own. It is part of the transaction like any statement:
+   * when it fails, nothing commits and the unit of work throws.
+   */
+  executeAtCommit(statement: PreparedStatement, values: readonly InlineValue[]): void {
+    this.assertOpen();
+    if (statement.parameterTypes.length > 0 && values.length !== statement.parameterTypes.length) {
+      throw new Error(`${statement.name} takes ${statement.parameterTypes.length} values`);
+    }
+    // Fail now (in the caller's stack) rather than at COMMIT for a value with no literal form.
+    values.forEach(sqlLiteral);
+    (this.atCommit ??= []).push({ statement, values });
   }
 }
 
@@ -186,6 +240,18 @@ export interface UnitOfWorkOptions {
    * starts with. Its values are sent as literals (see {@link sqlLiteral}).
    */
   readonly firstQuery?: FirstQuery;
+  /**
+   * Read-only prepared statements executed speculatively in the same opening
+   * message, after the first query: a request's likely reads, sent before its
+   * handler asks for them. Each result is held by the transaction and answers
+   * the first `tx.query` of the same statement with the same values (compared as
+   * literals) instead of a round trip. Any other statement, a repository, or a
+   * failed match drops every held result (a write may have changed what they
+   * would read), so a handler always gets what the query would return at that
+   * point. Only reads (`select`, or `with` … `select`) that write and lock
+   * nothing are accepted.
+   */
+  readonly prefetch?: readonly FirstQuery[];
 }
 
 export interface FirstQuery {
@@ -234,7 +300,9 @@ export class UnitOfWork {
 
   /** A transaction with no clinic: for SECURITY DEFINER lookups and clinic-less tables. */
   async runWithoutClinic<T>(work: (tx: SystemTransaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
-    if (options.firstQuery !== undefined) throw new Error('A first query needs a clinic: use run()');
+    if (options.firstQuery !== undefined || (options.prefetch?.length ?? 0) > 0) {
+      throw new Error('A first query needs a clinic: use run()');
+    }
     let settings: string | undefined;
     if (options.userId !== undefined) {
       assertUserId(options.userId);
@@ -258,10 +326,11 @@ export class UnitOfWork {
     let tx: Tx | undefined;
     try {
       const client = (await runner.connect()) as PgClient;
-      const firstRows = await openTransaction(runner, client, options, settings);
+      const opened = await openTransaction(runner, client, options, settings);
       tx = createTransaction(runner, client);
-      const result = await work(tx, firstRows);
-      await commit(runner, client);
+      tx.holdPrefetched(opened.prefetched);
+      const result = await work(tx, opened.firstRows);
+      await commit(runner, client, tx.takeAtCommit());
       return result;
     } catch (error) {
       if (runner.isTransactionActive) {
@@ -276,43 +345,97 @@ export class UnitOfWork {
 }
 
 /**
- * `BEGIN`, the settings and the first query in one simple-protocol message. On
- * any error the runner already counts as in a transaction, so the caller's
- * rollback ends the (then aborted) transaction block. Returns the first query's
- * rows (none without one).
+ * `BEGIN`, the settings, the first query and the prefetched statements in one
+ * simple-protocol message. On any error the runner already counts as in a
+ * transaction, so the caller's rollback ends the (then aborted) transaction
+ * block. Returns the first query's rows (none without one) and the prefetched
+ * results by {@link prefetchKey}.
  */
 async function openTransaction(
   runner: QueryRunner,
   client: PgClient,
   options: UnitOfWorkOptions,
   settings: string | undefined,
-): Promise<Record<string, unknown>[]> {
-  const { isolation, firstQuery } = options;
+): Promise<{ firstRows: Record<string, unknown>[]; prefetched: Map<string, PgResult> }> {
+  const { isolation, firstQuery, prefetch = [] } = options;
   if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation)) {
     throw new Error(`Unknown isolation level ${String(isolation)}`);
   }
+  for (const { statement } of prefetch) assertReadOnly(statement);
   const parts = [isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation}`];
   if (settings !== undefined) parts.push(settings);
+  let firstIndex: number | undefined;
   if (firstQuery !== undefined) {
-    const { statement, values } = firstQuery;
-    if (values.length !== statement.parameterTypes.length) {
-      throw new Error(`${statement.name} takes ${statement.parameterTypes.length} values`);
-    }
-    await prepareOnConnection(client, statement);
-    parts.push(`EXECUTE ${sqlStatementName(statement)}(${values.map(sqlLiteral).join(', ')})`);
+    firstIndex = parts.length;
+    parts.push(await executeText(client, firstQuery));
   }
+  const prefetchIndex = parts.length;
+  // Duplicates would answer once each; the same read twice is sent once.
+  const keys = [...new Map(prefetch.map((query) => [prefetchKey(query.statement, query.values), query])).entries()];
+  for (const [, query] of keys) parts.push(await executeText(client, query));
   const text = parts.join('; ');
   const state = runner as unknown as RunnerTransactionState;
   state.isTransactionActive = true;
   state.transactionDepth = 1;
-  let results: PgResult | PgResult[];
+  let answer: PgResult | PgResult[];
   try {
-    results = await client.query(text);
+    answer = await client.query(text);
   } catch (error) {
     throw new QueryFailedError(text, [], error as Error);
   }
-  if (firstQuery === undefined) return [];
-  return Array.isArray(results) ? results[results.length - 1].rows : results.rows;
+  const results = Array.isArray(answer) ? answer : [answer];
+  const prefetched = new Map<string, PgResult>();
+  keys.forEach(([key], index) => prefetched.set(key as string, results[prefetchIndex + index]));
+  return { firstRows: firstIndex === undefined ? [] : results[firstIndex].rows, prefetched };
+}
+
+/** `EXECUTE` of a prepared statement with its values as literals (prepared on the connection first). */
+async function executeText(client: PgClient, { statement, values }: FirstQuery): Promise<string> {
+  // No declared types: PostgreSQL infers them from the statement, as it does for pg's named statements.
+  if (statement.parameterTypes.length > 0 && values.length !== statement.parameterTypes.length) {
+    throw new Error(`${statement.name} takes ${statement.parameterTypes.length} values`);
+  }
+  const literals = values.map(sqlLiteral);
+  await prepareOnConnection(client, statement);
+  return `EXECUTE ${sqlStatementName(statement)}(${literals.join(', ')})`;
+}
+
+const READ_ONLY = /^\s*(select|with)\b/i;
+const WRITES_OR_LOCKS = /\b(insert|update|delete|merge|truncate|share|nextval|setval|set_config)\b/i;
+
+/** A prefetched statement runs before the handler asks for it: it must not write or lock anything. */
+function assertReadOnly(statement: PreparedStatement): void {
+  if (!READ_ONLY.test(statement.text) || WRITES_OR_LOCKS.test(statement.text)) {
+    throw new Error(`Only read-only select statements can be prefetched (${statement.name})`);
+  }
+}
+
+/**
+ * What identifies a read for {@link UnitOfWorkOptions.prefetch}: the statement
+ * and its values as SQL literals; undefined when a value has no literal form
+ * (that read is then never answered from a prefetch).
+ */
+function prefetchKey(statement: PreparedStatement, values: readonly unknown[]): string | undefined {
+  const literals: string[] = [];
+  for (const value of values) {
+    if (!isInlineValue(value)) return undefined;
+    try {
+      literals.push(sqlLiteral(value));
+    } catch {
+      return undefined;
+    }
+  }
+  return `${statement.name}(${literals.join(', ')})`;
+}
+
+function isInlineValue(value: unknown): value is InlineValue {
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value instanceof Date
+  );
 }
 
 /** The statements each pooled connection has prepared with SQL `PREPARE` (a replaced connection starts empty). */
@@ -326,7 +449,8 @@ const preparedOnConnection = new WeakMap<PgClient, Set<string>>();
 async function prepareOnConnection(client: PgClient, statement: PreparedStatement): Promise<void> {
   let prepared = preparedOnConnection.get(client);
   if (prepared?.has(statement.name) === true) return;
-  const text = `PREPARE ${sqlStatementName(statement)}(${statement.parameterTypes.join(', ')}) AS ${statement.text}`;
+  const types = statement.parameterTypes.length === 0 ? '' : `(${statement.parameterTypes.join(', ')})`;
+  const text = `PREPARE ${sqlStatementName(statement)}${types} AS ${statement.text}`;
   try {
     await client.query(text);
   } catch (error) {
@@ -366,16 +490,36 @@ async function runQuery<T>(
   }
   // Several statements in one string answer several results, which TypeORM answers with nothing.
   if (Array.isArray(result)) return undefined as unknown as T[];
+  return answerOf<T>(result);
+}
+
+/** One result as TypeORM's `query` answers it: the rows, or `[rows, count]` for UPDATE and DELETE. */
+function answerOf<T>(result: PgResult): T[] {
   if (result.command === 'UPDATE' || result.command === 'DELETE') return [result.rows, result.rowCount] as T[];
   return result.rows as T[];
 }
 
-/** COMMIT through pg, then TypeORM's query runner is told the transaction is over (as its commitTransaction does). */
-async function commit(runner: QueryRunner, client: PgClient): Promise<void> {
+/**
+ * COMMIT through pg, after the statements deferred to it in the same message,
+ * then TypeORM's query runner is told the transaction is over (as its
+ * commitTransaction does). A failing statement skips the rest of the message:
+ * the transaction is then aborted and the caller rolls back.
+ */
+async function commit(runner: QueryRunner, client: PgClient, statements: readonly FirstQuery[]): Promise<void> {
+  const parts: string[] = [];
+  for (const query of statements) parts.push(await executeText(client, query));
+  parts.push('COMMIT');
+  const text = parts.join('; ');
+  let answer: PgResult | PgResult[];
   try {
-    await client.query('COMMIT');
+    answer = await client.query(text);
   } catch (error) {
-    throw new QueryFailedError('COMMIT', [], error as Error);
+    throw new QueryFailedError(text, [], error as Error);
+  }
+  // A COMMIT of an aborted transaction answers ROLLBACK rather than an error.
+  const last = Array.isArray(answer) ? answer[answer.length - 1] : answer;
+  if (last.command !== 'COMMIT') {
+    throw new QueryFailedError(text, [], new Error(`The transaction did not commit (${last.command})`));
   }
   const state = runner as unknown as RunnerTransactionState;
   state.isTransactionActive = false;

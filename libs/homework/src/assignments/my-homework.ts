@@ -1,5 +1,5 @@
 import type { AccessPrincipal } from '@mend/access';
-import type { TenantTransaction } from '@mend/core';
+import { type FirstQuery, preparedStatement, type TenantTransaction } from '@mend/core';
 import { localDate } from '@mend/repair-plans';
 
 import type { Visibility } from '../exercises/exercise.types.js';
@@ -43,6 +43,44 @@ export interface MyOccurrence {
 }
 
 /**
+ * The caller's client rows in their cases (unique index on membership), with
+ * timezone and safety status, then their open occurrences in exactly those
+ * (client, case) pairs — a former case's homework stays out — by the
+ * (clinic_id, client_id, due_on) index, with assignment and draft. Prepared:
+ * planning this join (row-level security on every table) cost ~4 ms of database
+ * CPU per request when it was planned each time; it is planned once per
+ * connection now. The widest "today" (UTC+14) bounds the scan; each row is then
+ * checked in its own timezone.
+ */
+const MY_OPEN_OCCURRENCES = preparedStatement(
+  'my_open_occurrences',
+  `with mine as (
+     select c.id as client_id, p.case_id, x.safety_status, coalesce(c.timezone, k.timezone, 'UTC') as timezone
+       from clients c
+       join clinics k on k.id = c.clinic_id
+       join case_participants p on p.clinic_id = c.clinic_id and p.client_id = c.id
+       join cases x on x.clinic_id = p.clinic_id and x.id = p.case_id
+      where c.clinic_id = $1 and c.membership_id = $2)
+   select o.id, o.assignment_id, o.case_id, o.client_id, o.part, o.opens_on::text as opens_on,
+          o.due_on::text as due_on, o.status, a.visibility, a.exercise_ref, a.exercise_version, a.exercise_title,
+          s.status as submission_status, s.draft_version, s.updated_at as submission_updated_at,
+          m.safety_status, m.timezone
+     from mine m
+     join assignment_occurrences o on o.clinic_id = $1 and o.client_id = m.client_id and o.case_id = m.case_id
+     join assignments a on a.clinic_id = o.clinic_id and a.id = o.assignment_id
+     left join submissions s on s.clinic_id = o.clinic_id and s.occurrence_id = o.id
+    where o.status in ('assigned', 'in_progress', 'overdue') and a.status = 'active'
+      and o.opens_on <= $3::date
+    order by o.due_on, o.id`,
+  ['uuid', 'uuid', 'date'],
+);
+
+/** The one read of {@link myOpenOccurrences}, for a route that prefetches it (`UnitOfWorkOptions.prefetch`). */
+export function myOpenOccurrencesQuery(clinicId: string, membershipId: string, now: Date): FirstQuery {
+  return { statement: MY_OPEN_OCCURRENCES, values: [clinicId, membershipId, localDate(now, 'Etc/GMT-14')] };
+}
+
+/**
  * A client's "today": their own occurrences, across their cases, that are open
  * now (opened on or before their local today) and not completed or cancelled —
  * overdue ones included — with their drafts. `shared` and `reveal` items of a case
@@ -53,48 +91,8 @@ export async function myOpenOccurrences(
   principal: AccessPrincipal,
   now: Date,
 ): Promise<MyOccurrence[]> {
-  // Two small queries rather than one seven-table join: planning that join (row-level
-  // security on every table) cost ~4 ms of database CPU per request, executing both
-  // of these ~1 ms together (bench/scenarios/58-mend-homework.mjs). First the caller's
-  // client rows in their cases (unique index on membership), with timezone and safety status.
-  const memberships = await tx.query<{ client_id: string; case_id: string; safety_status: string; timezone: string }>(
-    `select c.id as client_id, p.case_id, x.safety_status, coalesce(c.timezone, k.timezone, 'UTC') as timezone
-       from clients c
-       join clinics k on k.id = c.clinic_id
-       join case_participants p on p.clinic_id = c.clinic_id and p.client_id = c.id
-       join cases x on x.clinic_id = p.clinic_id and x.id = p.case_id
-      where c.clinic_id = $1 and c.membership_id = $2`,
-    [tx.clinicId, principal.membershipId],
-  );
-  if (memberships.length === 0) return [];
-  const caseOf = new Map(memberships.map((row) => [`${row.client_id}:${row.case_id}`.toLowerCase(), row]));
-  // Then their open occurrences in those cases, by the (clinic_id, client_id, due_on) index.
-  const occurrences = await tx.query<Omit<TodayRow, 'safety_status' | 'timezone'>>(
-    `select o.id, o.assignment_id, o.case_id, o.client_id, o.part, o.opens_on::text as opens_on,
-            o.due_on::text as due_on, o.status, a.visibility, a.exercise_ref, a.exercise_version, a.exercise_title,
-            s.status as submission_status, s.draft_version, s.updated_at as submission_updated_at
-       from assignment_occurrences o
-       join assignments a on a.clinic_id = o.clinic_id and a.id = o.assignment_id
-       left join submissions s on s.clinic_id = o.clinic_id and s.occurrence_id = o.id
-      where o.clinic_id = $1 and o.client_id = any($2::uuid[]) and o.case_id = any($3::uuid[])
-        and o.status in ('assigned', 'in_progress', 'overdue') and a.status = 'active'
-        and o.opens_on <= $4::date
-      order by o.due_on, o.id`,
-    // The widest "today" (UTC+14) bounds the scan; each row is then checked in its own timezone.
-    [
-      tx.clinicId,
-      [...new Set(memberships.map((row) => row.client_id))],
-      [...new Set(memberships.map((row) => row.case_id))],
-      localDate(now, 'Etc/GMT-14'),
-    ],
-  );
-  const rows: TodayRow[] = [];
-  for (const occurrence of occurrences) {
-    // Only pairs (client, case) the caller is a participant of: a former case's homework stays out.
-    const membership = caseOf.get(`${occurrence.client_id}:${occurrence.case_id}`.toLowerCase());
-    if (membership !== undefined)
-      rows.push({ ...occurrence, safety_status: membership.safety_status, timezone: membership.timezone });
-  }
+  const { statement, values } = myOpenOccurrencesQuery(tx.clinicId, principal.membershipId, now);
+  const rows = await tx.query<TodayRow>(statement, values);
   const open = rows.filter(
     (row) =>
       row.opens_on <= localDate(now, row.timezone) &&

@@ -1,4 +1,4 @@
-import { preparedStatement, type TenantTransaction } from '@mend/core';
+import { type FirstQuery, preparedStatement, type TenantTransaction } from '@mend/core';
 
 import { unauthenticated } from '../identity.errors.js';
 import type { MembershipRole } from '../roles.js';
@@ -31,6 +31,11 @@ const DESCRIBE = preparedStatement(
 
 /** The signed-in person as they see themselves (`GET /me`). */
 export class ProfileService {
+  /** The read {@link describe} makes, for a route that prefetches it (`UnitOfWorkOptions.prefetch`). */
+  describeQuery(caller: { readonly userId: string; readonly clinicId: string }): FirstQuery {
+    return { statement: DESCRIBE, values: [caller.userId, caller.clinicId] };
+  }
+
   async describe(tx: TenantTransaction, principal: Principal): Promise<Profile> {
     const rows = await tx.query<{
       email: string;
