@@ -7,8 +7,10 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * CPU time (user + system, every thread) a process has used so far, in µs, read
- * from /proc; undefined elsewhere or once the process is gone. Unlike requests/s,
- * CPU time per request hardly moves when other work competes for the cores.
+ * from /proc; undefined elsewhere or once the process is gone. CPU time per
+ * request moves far less than requests/s when other work competes for the cores
+ * (though a saturated box still inflates it: compare builds in the same window,
+ * e.g. with scripts/bench-ab.mjs).
  */
 export function processCpuMicros(pid) {
   if (pid === undefined) return undefined;
@@ -97,7 +99,7 @@ export function httpRows(load, baselineScenario) {
       unit: 'µs',
       better: 'lower',
       compareWith: against('cpu_per_request'),
-      note: 'CPU time (user + system) of the server process per answered request; little affected by a busy machine',
+      note: 'CPU time (user + system) of the server process per answered request',
     });
   }
   return rows;

@@ -132,7 +132,7 @@ const londonDay = (offsetDays) =>
   );
 
 /** A counselor (invited, second factor enrolled), a couple case of two portal clients, their homework; the tokens. */
-async function homeworkWorld(ctx, baseUrl) {
+export async function homeworkWorld(ctx, baseUrl) {
   const { token } = await signedInCounselor(ctx, baseUrl, 'Homework');
 
   // Two portal clients: invited when created, the invitation accepted, signed in.

@@ -456,6 +456,81 @@ describe('unit of work and tenant context', () => {
       expect(row.name).toBe('Clinic A');
     });
 
+    describe('commitWithOpening (read-only routes: one round trip)', () => {
+      const userId = '0b6c1a52-7e3d-4f0a-9c1e-2d3f4a5b6c7d';
+
+      it('commits with the opening message: prefetched reads answer without any further message', async () => {
+        await unitOfWork.run(clinicA, () => Promise.resolve(), {
+          prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'warm'] }],
+        });
+        const { result, messages } = await countingMessages(() =>
+          unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>(CLINIC_NAME, [clinicA, 'one']), {
+            userId,
+            prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'one'] }],
+            commitWithOpening: true,
+          }),
+        );
+        expect(result).toEqual([{ name: 'Clinic A', echo: 'one', clinic: clinicA }]);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toMatch(/^BEGIN; select set_config.*; EXECUTE mend_sql_test_clinic_name\(.*\); COMMIT$/);
+      });
+
+      it('begins a new transaction with the same clinic and user for anything else, and commits its writes', async () => {
+        const { result, messages } = await countingMessages(() =>
+          unitOfWork.run(
+            clinicA,
+            async (tx) => {
+              await tx.query(SET_NAME, [clinicA, 'Written after the opening']);
+              return tx.query<{ clinic: string; user_id: string; name: string }>(
+                "select current_setting('app.clinic_id', true) as clinic, current_setting('app.user_id', true) as user_id, name from clinics",
+              );
+            },
+            { userId, prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'x'] }], commitWithOpening: true },
+          ),
+        );
+        expect(result).toEqual([{ clinic: clinicA, user_id: userId, name: 'Written after the opening' }]);
+        expect(messages[1]).toMatch(/^BEGIN; select set_config\('app.clinic_id'.*set_config\('app.user_id'/);
+        expect(messages.at(-1)).toBe('COMMIT');
+        const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+        expect(row.name).toBe('Written after the opening');
+      });
+
+      it('rolls back what the work wrote after the opening when it fails, and refuses repositories', async () => {
+        await expect(
+          unitOfWork.run(
+            clinicA,
+            async (tx) => {
+              await tx.query(SET_NAME, [clinicA, 'Rolled back']);
+              throw new Error('synthetic failure');
+            },
+            { commitWithOpening: true },
+          ),
+        ).rejects.toThrow('synthetic failure');
+        const { Clinic } = await import('@mend/core');
+        await expect(
+          unitOfWork.run(clinicA, (tx) => Promise.resolve(tx.repository(Clinic)), { commitWithOpening: true }),
+        ).rejects.toThrow(/use tx.query/);
+        const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+        expect(row.name).toBe('Clinic A');
+        await expect(unitOfWork.runWithoutClinic(() => Promise.resolve(), { commitWithOpening: true })).rejects.toThrow(
+          /needs a clinic/,
+        );
+      });
+
+      it('sends a statement deferred to the COMMIT in a transaction of its own', async () => {
+        await unitOfWork.run(
+          clinicA,
+          (tx) => {
+            tx.executeAtCommit(SET_NAME, [clinicA, 'Deferred']);
+            return Promise.resolve();
+          },
+          { commitWithOpening: true },
+        );
+        const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
+        expect(row.name).toBe('Deferred');
+      });
+    });
+
     it('refuses to report a commit that did not happen (a failed statement swallowed by the work)', async () => {
       await expect(
         unitOfWork.run(clinicA, async (tx) => {

@@ -34,4 +34,22 @@ export type PrefetchPlan<C = unknown> = (this: C, input: PrefetchInput) => reado
  * issued, an input the plan reads differently — costs one round trip, never a
  * different answer. Statements must be read-only (enforced by the unit of work).
  */
-export const Prefetch = <C>(plan: PrefetchPlan<C>): MethodDecorator => SetMetadata(PREFETCH, plan);
+export const Prefetch = <C>(plan: PrefetchPlan<C>, options: PrefetchOptions = {}): MethodDecorator =>
+  SetMetadata(PREFETCH, { plan: plan as PrefetchPlan, readOnly: options.readOnly === true } satisfies PrefetchMetadata);
+
+export interface PrefetchOptions {
+  /**
+   * The route only reads (no audit row either): the opening message also
+   * commits (`UnitOfWorkOptions.commitWithOpening`), so a request whose reads
+   * were all prefetched costs one round trip in all. Anything the handler or the
+   * session check then writes (e.g. the login session's activity, once a minute)
+   * runs in a second transaction of its own, committed before the answer.
+   */
+  readonly readOnly?: boolean;
+}
+
+/** @internal what the decorator stores for the unit of work interceptor. */
+export interface PrefetchMetadata {
+  readonly plan: PrefetchPlan;
+  readonly readOnly: boolean;
+}

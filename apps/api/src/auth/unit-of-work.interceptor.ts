@@ -16,7 +16,7 @@ import { auditIdentity, type IdentityServices, type VerifiedAccessToken } from '
 
 import type { AuthenticatedRequest } from './authentication.guard.js';
 import { IDENTITY_SERVICES } from './identity.tokens.js';
-import { PREFETCH, type PrefetchPlan } from './prefetch.decorator.js';
+import { PREFETCH, type PrefetchMetadata } from './prefetch.decorator.js';
 import { runInRequestScope } from './request-scope.js';
 
 /**
@@ -63,9 +63,9 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
     context: ExecutionContext,
     request: AuthenticatedRequest,
     token: VerifiedAccessToken,
-  ): readonly FirstQuery[] | undefined {
-    const plan = this.reflector.get<PrefetchPlan | undefined>(PREFETCH, context.getHandler());
-    if (plan === undefined) return undefined;
+  ): { readonly prefetch: readonly FirstQuery[]; readonly commitWithOpening: boolean } | undefined {
+    const metadata = this.reflector.get<PrefetchMetadata | undefined>(PREFETCH, context.getHandler());
+    if (metadata === undefined) return undefined;
     try {
       const type = context.getClass<Type>();
       let controller = this.controllers.get(type);
@@ -73,7 +73,8 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
         controller = this.moduleRef.get<Type, unknown>(type, { strict: false });
         this.controllers.set(type, controller);
       }
-      return plan.call(controller, { request, token });
+      const prefetch = metadata.plan.call(controller, { request, token });
+      return prefetch === undefined ? undefined : { prefetch, commitWithOpening: metadata.readOnly };
     } catch (error) {
       this.logger.warn({ err: error }, 'The prefetch plan of this route failed; the request runs without it');
       return undefined;
@@ -84,7 +85,7 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
     request: AuthenticatedRequest,
     token: VerifiedAccessToken,
     next: CallHandler,
-    prefetch: readonly FirstQuery[] | undefined,
+    prefetched: { readonly prefetch: readonly FirstQuery[]; readonly commitWithOpening: boolean } | undefined,
   ): Promise<unknown> {
     try {
       // The login session check travels with BEGIN and the settings: one round trip opens the request.
@@ -107,7 +108,7 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
           }
           return result;
         },
-        { userId: token.userId, firstQuery: check.firstQuery, prefetch },
+        { userId: token.userId, firstQuery: check.firstQuery, ...prefetched },
       );
     } catch (error) {
       if (isRefusal(error)) await this.recordRefusal(request, token, error);

@@ -269,9 +269,12 @@ export class HomeworkController {
       'Clients only (403 for staff).',
   })
   @ApiOkResponse({ type: MyAssignmentsResponse })
-  @Prefetch(function (this: HomeworkController, { token }) {
-    return [myOpenOccurrencesQuery(token.clinicId, token.membershipId, this.clock.now())];
-  })
+  @Prefetch(
+    function (this: HomeworkController, { token }) {
+      return [myOpenOccurrencesQuery(token.clinicId, token.membershipId, this.clock.now())];
+    },
+    { readOnly: true },
+  )
   async mine(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal): Promise<MyAssignmentsResponse> {
     await this.access.authorize(AccessAction.HomeworkListOwn, { kind: 'user', userId: principal.userId });
     return json({ occurrences: await myOpenOccurrences(tx, principal, this.clock.now()) });

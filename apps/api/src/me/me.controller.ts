@@ -40,9 +40,12 @@ export class MeController {
   @Get()
   @ApiOperation({ summary: 'The signed-in person, their membership and clinic' })
   @ApiOkResponse({ type: MeResponse })
-  @Prefetch(function (this: MeController, { token }) {
-    return [this.identity.profiles.describeQuery(token)];
-  })
+  @Prefetch(
+    function (this: MeController, { token }) {
+      return [this.identity.profiles.describeQuery(token)];
+    },
+    { readOnly: true },
+  )
   async me(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal): Promise<MeResponse> {
     await this.access.authorize(AccessAction.UserRead, { kind: 'user', userId: principal.userId });
     const profile = await this.identity.profiles.describe(tx, principal);

@@ -111,6 +111,8 @@ export class SystemTransaction {
   private prefetched: Map<string, PgResult> | undefined;
   /** Statements that travel with the COMMIT (see {@link TenantTransaction.executeAtCommit}). */
   protected atCommit: FirstQuery[] | undefined;
+  /** Set when the opening message committed (`commitWithOpening`): begins the next transaction. */
+  private reopen: (() => Promise<void>) | undefined;
 
   /** @internal created only by {@link UnitOfWork}. */
   constructor(
@@ -142,7 +144,33 @@ export class SystemTransaction {
       // Anything else may have written since the prefetch ran: its results are no longer trusted.
       this.dropPrefetched();
     }
+    if (this.reopen !== undefined) {
+      // Sent before this query on the same connection: the query runs in the new transaction.
+      const reopened = this.takeReopen();
+      return reopened.then(() => runQuery<T>(this.client, sql, parameters));
+    }
     return runQuery<T>(this.client, sql, parameters);
+  }
+
+  /** @internal the opening message committed; `reopen` begins a transaction with the same settings. */
+  committedWithOpening(reopen: () => Promise<void>): void {
+    this.reopen = reopen;
+  }
+
+  /** @internal begins the next transaction if the opening one committed and none was begun since. */
+  ensureTransaction(): Promise<void> {
+    return this.reopen === undefined ? Promise.resolve() : this.takeReopen();
+  }
+
+  /** @internal whether the opening committed and nothing has begun a transaction since. */
+  get isBetweenTransactions(): boolean {
+    return this.reopen !== undefined;
+  }
+
+  private takeReopen(): Promise<void> {
+    const reopen = this.reopen as () => Promise<void>;
+    this.reopen = undefined;
+    return reopen();
   }
 
   /** @internal the prefetched results, handed over by {@link UnitOfWork}. */
@@ -189,6 +217,11 @@ export class TenantTransaction extends SystemTransaction {
 
   repository<Entity extends ObjectLiteral>(target: EntityTarget<Entity>): Repository<Entity> {
     this.assertOpen();
+    if (this.isBetweenTransactions) {
+      throw new Error(
+        'This unit of work committed with its opening (commitWithOpening): use tx.query, not repositories',
+      );
+    }
     // Repositories write behind tx.query's back: prefetched results are no longer trusted.
     this.dropPrefetched();
     const repository = this.entityManager.getRepository(target);
@@ -252,6 +285,17 @@ export interface UnitOfWorkOptions {
    * nothing are accepted.
    */
   readonly prefetch?: readonly FirstQuery[];
+  /**
+   * For work that reads: the opening message ends with COMMIT, so a request whose
+   * reads were all prefetched costs one round trip in all. Whatever the work then
+   * sends through `tx.query` (a read that was not prefetched, a write) begins a
+   * new transaction with the same clinic, user and isolation first, committed
+   * (or rolled back) when the work ends, as usual. Under READ COMMITTED every
+   * statement reads its own snapshot anyway, so splitting reads between two
+   * transactions shows nothing a single one would not; writes stay atomic among
+   * themselves. Repositories are refused in such a unit of work.
+   */
+  readonly commitWithOpening?: boolean;
 }
 
 export interface FirstQuery {
@@ -300,7 +344,7 @@ export class UnitOfWork {
 
   /** A transaction with no clinic: for SECURITY DEFINER lookups and clinic-less tables. */
   async runWithoutClinic<T>(work: (tx: SystemTransaction) => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
-    if (options.firstQuery !== undefined || (options.prefetch?.length ?? 0) > 0) {
+    if (options.firstQuery !== undefined || (options.prefetch?.length ?? 0) > 0 || options.commitWithOpening === true) {
       throw new Error('A first query needs a clinic: use run()');
     }
     let settings: string | undefined;
@@ -329,8 +373,12 @@ export class UnitOfWork {
       const opened = await openTransaction(runner, client, options, settings);
       tx = createTransaction(runner, client);
       tx.holdPrefetched(opened.prefetched);
+      if (opened.reopen !== undefined) tx.committedWithOpening(opened.reopen);
       const result = await work(tx, opened.firstRows);
-      await commit(runner, client, tx.takeAtCommit());
+      const atCommit = tx.takeAtCommit();
+      if (tx.isBetweenTransactions && atCommit.length === 0) return result;
+      await tx.ensureTransaction();
+      await commit(runner, client, atCommit);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) {
@@ -356,8 +404,12 @@ async function openTransaction(
   client: PgClient,
   options: UnitOfWorkOptions,
   settings: string | undefined,
-): Promise<{ firstRows: Record<string, unknown>[]; prefetched: Map<string, PgResult> }> {
-  const { isolation, firstQuery, prefetch = [] } = options;
+): Promise<{
+  firstRows: Record<string, unknown>[];
+  prefetched: Map<string, PgResult>;
+  reopen?: () => Promise<void>;
+}> {
+  const { isolation, firstQuery, prefetch = [], commitWithOpening = false } = options;
   if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation)) {
     throw new Error(`Unknown isolation level ${String(isolation)}`);
   }
@@ -373,20 +425,32 @@ async function openTransaction(
   // Duplicates would answer once each; the same read twice is sent once.
   const keys = [...new Map(prefetch.map((query) => [prefetchKey(query.statement, query.values), query])).entries()];
   for (const [, query] of keys) parts.push(await executeText(client, query));
+  if (commitWithOpening) parts.push('COMMIT');
   const text = parts.join('; ');
   const state = runner as unknown as RunnerTransactionState;
-  state.isTransactionActive = true;
-  state.transactionDepth = 1;
-  let answer: PgResult | PgResult[];
-  try {
-    answer = await client.query(text);
-  } catch (error) {
-    throw new QueryFailedError(text, [], error as Error);
-  }
-  const results = Array.isArray(answer) ? answer : [answer];
+  const begin = async (message: string): Promise<PgResult[]> => {
+    state.isTransactionActive = true;
+    state.transactionDepth = 1;
+    try {
+      const answer = await client.query(message);
+      return Array.isArray(answer) ? answer : [answer];
+    } catch (error) {
+      throw new QueryFailedError(message, [], error as Error);
+    }
+  };
+  const results = await begin(text);
   const prefetched = new Map<string, PgResult>();
   keys.forEach(([key], index) => prefetched.set(key as string, results[prefetchIndex + index]));
-  return { firstRows: firstIndex === undefined ? [] : results[firstIndex].rows, prefetched };
+  const firstRows = firstIndex === undefined ? [] : results[firstIndex].rows;
+  if (!commitWithOpening) return { firstRows, prefetched };
+  if (results[results.length - 1].command !== 'COMMIT') {
+    throw new QueryFailedError(text, [], new Error('The opening transaction did not commit'));
+  }
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
+  // The next transaction: the same BEGIN and settings, without the first query and the prefetch.
+  const reopenText = parts.slice(0, settings === undefined ? 1 : 2).join('; ');
+  return { firstRows, prefetched, reopen: () => begin(reopenText).then(() => undefined) };
 }
 
 /** `EXECUTE` of a prepared statement with its values as literals (prepared on the connection first). */

@@ -1,0 +1,97 @@
+import { startIdentityApp, type IdentityApp } from '../auth/support/identity-app.js';
+import { createCaseWorld, type CaseWorld } from '../cases/support/case-world.js';
+import { call } from '../cases/support/http.js';
+
+/**
+ * The hot read routes (`@Prefetch`): their reads travel with BEGIN, the settings
+ * and the login session check, so a request costs one round trip (me, the
+ * client's "today") or two (the caseload: its audit row goes with the COMMIT).
+ * Counted at the pg driver, as the caseload's N+1 test counts; the one-off
+ * `PREPARE` of a statement on a new pooled connection is left out.
+ */
+describe('prefetched hot read routes: round trips per request', () => {
+  let api: IdentityApp;
+  let world: CaseWorld;
+
+  beforeAll(async () => {
+    api = await startIdentityApp();
+    world = await createCaseWorld(api);
+  });
+  afterAll(() => api.close());
+
+  async function messagesOf(
+    method: 'GET',
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: unknown; messages: string[] }> {
+    const { default: pg } = await import('pg');
+    const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = prototype.query;
+    const messages: string[] = [];
+    prototype.query = function (this: unknown, ...args: unknown[]) {
+      const [first] = args;
+      messages.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+      return original.apply(this, args);
+    };
+    try {
+      const response = await call(api, method, url, headers);
+      return {
+        status: response.statusCode,
+        body: response.json<unknown>(),
+        messages: messages.filter((text) => !text.startsWith('PREPARE ')),
+      };
+    } finally {
+      prototype.query = original;
+    }
+  }
+
+  it('GET /me: one message, which also commits; the same answer as before', async () => {
+    const first = await messagesOf('GET', '/me', world.partnerA.headers);
+    const { status, body, messages } = await messagesOf('GET', '/me', world.partnerA.headers);
+    expect(status).toBe(200);
+    expect(body).toEqual(first.body);
+    expect(body).toMatchObject({ clinicId: world.clinicId, roles: ['client'] });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(
+      /^BEGIN; .*EXECUTE mend_sql_login_session_check\(.*\); EXECUTE mend_sql_profile_describe\(.*\); COMMIT$/,
+    );
+  });
+
+  it('GET /cases?limit=50: the page with the opening, its audit row with the COMMIT', async () => {
+    await messagesOf('GET', '/cases?limit=50', world.counselor.headers);
+    const { status, body, messages } = await messagesOf('GET', '/cases?limit=50', world.counselor.headers);
+    expect(status).toBe(200);
+    expect((body as { items: { id: string }[] }).items.map((item) => item.id)).toContain(world.caseId);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/^BEGIN; .*EXECUTE mend_sql_login_session_check\(.*\); EXECUTE mend_sql_case_page_/);
+    expect(messages[1]).toMatch(/^EXECUTE mend_sql_audit_event_insert\(.*'case\.list'.*\); COMMIT$/);
+  });
+
+  it('GET /cases with filters: not prefetched, answered by the handler as before', async () => {
+    const { status, messages } = await messagesOf('GET', '/cases?limit=50&status=intake', world.counselor.headers);
+    expect(status).toBe(200);
+    expect(messages[0]).not.toMatch(/case_page/);
+    expect(messages.some((text) => text.includes('k.status = any('))).toBe(true);
+  });
+
+  it('GET /me/assignments: one message, which also commits', async () => {
+    await messagesOf('GET', '/me/assignments', world.partnerA.headers);
+    const { status, body, messages } = await messagesOf('GET', '/me/assignments', world.partnerA.headers);
+    expect(status).toBe(200);
+    expect(body).toEqual({ occurrences: [] });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/EXECUTE mend_sql_my_open_occurrences\(.*\); COMMIT$/);
+  });
+
+  it('a revoked login session is still refused (401), prefetch or not', async () => {
+    const sessions = await call(api, 'GET', '/auth/sessions', world.partnerB.headers);
+    expect(sessions.statusCode).toBe(200);
+    const logout = await call(api, 'POST', '/auth/logout', world.partnerB.headers, {});
+    expect([200, 204]).toContain(logout.statusCode);
+    for (const url of ['/me', '/me/assignments']) {
+      const response = await call(api, 'GET', url, world.partnerB.headers);
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+  });
+});
