@@ -20,10 +20,16 @@ export * from './safety/safety-scan.js';
 export * from './safety/boundary-breach-monitor.js';
 
 import { ClinicCrisisResources, ClinicSafetySettings, SafetyAlert, SafetyCheckIn } from './safety/safety.entities.js';
-import { ClinicMeasure, MeasureAdministration, MeasureSchedule } from './storage/measures.entities.js';
+import {
+  ClinicMeasure,
+  MeasureAdministration,
+  MeasureLicenceConfirmation,
+  MeasureSchedule,
+} from './storage/measures.entities.js';
 
 export const MEASURES_ENTITIES: (new () => object)[] = [
   ClinicMeasure,
+  MeasureLicenceConfirmation,
   MeasureSchedule,
   MeasureAdministration,
   SafetyAlert,

@@ -1,28 +1,22 @@
-import { BUILT_IN_MEASURES, PHQ_9, scoreAnswers } from '@mend/measures';
+import { UnitOfWork } from '@mend/core';
+import { CSI_4, PHQ_9, scoreAnswers } from '@mend/measures';
 
 import { startIdentityApp, type IdentityApp } from '../auth/support/identity-app.js';
 import { createCaseWorld, type CaseWorld } from '../cases/support/case-world.js';
 
 const phq9 = (values: number[]) => Object.fromEntries(values.map((value, index) => [`phq9_${index + 1}`, value]));
 
-/** Verbatim wording stand-ins: synthetic text (a test supplies "the clinic's licensed wording"). */
-function syntheticWording(measureId: string) {
-  const definition = BUILT_IN_MEASURES.find((entry) => entry.id === measureId)!;
-  return {
-    items: Object.fromEntries(definition.items.map((item) => [item.id, `Synthetic item ${item.number}`])),
-    responseOptions: Object.fromEntries(
-      definition.responseOptions.map((option) => [option.value, `Option ${option.value}`]),
-    ),
-    licenceReference: 'Synthetic licence 1',
-  };
-}
-
 describe('measures and safety (e2e)', () => {
   let api: IdentityApp;
   let world: CaseWorld;
   let base: string;
 
-  const send = (method: 'GET' | 'POST' | 'PUT', url: string, headers: Record<string, string>, body?: unknown) =>
+  const send = (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ) =>
     api.inject({
       method,
       url,
@@ -168,7 +162,7 @@ describe('measures and safety (e2e)', () => {
     );
   });
 
-  it('offers a built-in in the portal only once its wording is configured; tier 1 answers show crisis resources', async () => {
+  it('offers the PHQ-9 in the portal with its verbatim wording at once; tier 1 answers show crisis resources', async () => {
     const scheduled = await send('POST', `${base}/measure-schedules`, world.counselor.headers, {
       clientId: world.partnerA.clientId,
       measureId: 'phq-9',
@@ -185,26 +179,44 @@ describe('measures and safety (e2e)', () => {
       (await dueList())
         .json<{ administrations: { id: string }[] }>()
         .administrations.some((entry) => entry.id === administrationId);
-    expect(await isOffered()).toBe(false);
-    const completeEarly = await send(
-      'POST',
-      `${base}/measure-administrations/${administrationId}/responses`,
-      world.partnerA.headers,
-      {
-        answers: phq9([0, 0, 0, 0, 0, 0, 0, 0, 2]),
-      },
-    );
-    expect(completeEarly.statusCode).toBe(404);
-
-    const wording = await send(
-      'PUT',
-      '/api/v1/measures/phq-9/versions/1/wording',
-      world.admin.headers,
-      syntheticWording('phq-9'),
-    );
-    expect(wording.statusCode).toBe(200);
-    expect(wording.json<{ administrable: boolean }>().administrable).toBe(true);
     expect(await isOffered()).toBe(true);
+
+    // What the portal renders: the published stem, items and labels, verbatim.
+    const shown = await send('GET', `${base}/measure-administrations/${administrationId}`, world.partnerA.headers);
+    expect(shown.statusCode).toBe(200);
+    const measure = shown.json<{
+      measure: {
+        administrable: boolean;
+        wordingProvidedBy: string;
+        portal: string;
+        definition: {
+          instructions: string;
+          items: { id: string; text: string }[];
+          responseOptions: { label: string }[];
+        };
+      };
+    }>().measure;
+    expect(measure).toMatchObject({ administrable: true, wordingProvidedBy: 'mend' });
+    expect(measure.portal).toMatch(/verbatim/);
+    expect(measure.definition.instructions).toBe(PHQ_9.instructions);
+    expect(measure.definition.items[8]).toEqual({
+      id: 'phq9_9',
+      number: 9,
+      text: 'Thoughts that you would be better off dead or of hurting yourself in some way',
+    });
+    expect(measure.definition.responseOptions.map((option) => option.label)).toEqual([
+      'Not at all',
+      'Several days',
+      'More than half the days',
+      'Nearly every day',
+    ]);
+
+    // It needs no licence confirmation (free to embed with attribution).
+    const confirm = await send('PUT', '/api/v1/measures/phq-9/licence-confirmation', world.admin.headers, {
+      reference: 'Synthetic reference',
+    });
+    expect(confirm.statusCode).toBe(409);
+    expect(confirm.json<{ code: string }>().code).toBe('measure_conflict');
 
     const completed = await send(
       'POST',
@@ -239,6 +251,177 @@ describe('measures and safety (e2e)', () => {
     // The next occurrence is due 14 days later at 18:00 in the client's timezone.
     const next = (await dueList()).json<{ administrations: { status: string; occurrence: number | null }[] }>();
     expect(next.administrations.some((entry) => entry.status === 'due' && entry.occurrence === 2)).toBe(true);
+  });
+
+  it("ships the CSI's wording but offers it in the portal only while a clinic admin's licence confirmation is current", async () => {
+    interface Entry {
+      id: string;
+      origin: string;
+      administrable: boolean;
+      wordingProvidedBy: string;
+      licenceConfirmationRequired: boolean;
+      licenceConfirmation: {
+        id: string;
+        reference: string;
+        confirmedByMembershipId: string;
+        confirmedAt: string;
+      } | null;
+      portal: string;
+      definition: {
+        items: { id: string; text: string | null; anchors?: { left: string; right: string }; options?: unknown[] }[];
+      };
+    }
+    const catalogue = (await send('GET', '/api/v1/measures', world.counselor.headers)).json<{ measures: Entry[] }>()
+      .measures;
+    const byId = new Map(catalogue.map((entry) => [entry.id, entry]));
+    for (const id of ['phq-9', 'gad-7', 'pcl-5'])
+      expect(byId.get(id)).toMatchObject({
+        origin: 'built_in',
+        administrable: true,
+        wordingProvidedBy: 'mend',
+        licenceConfirmationRequired: false,
+      });
+    for (const id of ['csi-4', 'csi-16']) {
+      expect(byId.get(id)).toMatchObject({
+        origin: 'built_in',
+        administrable: false,
+        wordingProvidedBy: 'mend',
+        licenceConfirmationRequired: true,
+        licenceConfirmation: null,
+      });
+      expect(byId.get(id)?.portal).toMatch(/^Not offered in the portal until a clinic admin records/);
+      expect(byId.get(id)?.portal).toMatch(/authors' terms/);
+    }
+    // The wording is Mend's, in the API: the CSI-16's semantic differentials carry their poles.
+    expect(byId.get('csi-16')?.definition.items[10]).toMatchObject({
+      id: 'csi16_11',
+      text: null,
+      anchors: { left: 'INTERESTING', right: 'BORING' },
+    });
+
+    const scheduled = await send('POST', `${base}/measure-schedules`, world.counselor.headers, {
+      clientId: world.partnerB.clientId,
+      measureId: 'csi-4',
+      version: '1',
+      startDate: '2026-06-01',
+      localTime: '09:00',
+    });
+    expect(scheduled.statusCode).toBe(201);
+    const administrationId = scheduled.json<{ first: { id: string } }>().first.id;
+    const isOffered = async () =>
+      (await send('GET', `${base}/measure-administrations`, world.partnerB.headers))
+        .json<{ administrations: { id: string }[] }>()
+        .administrations.some((entry) => entry.id === administrationId);
+    const shown = () => send('GET', `${base}/measure-administrations/${administrationId}`, world.partnerB.headers);
+    const complete = () =>
+      send('POST', `${base}/measure-administrations/${administrationId}/responses`, world.partnerB.headers, {
+        answers: { csi4_1: 4, csi4_2: 3, csi4_3: 3, csi4_4: 3 },
+      });
+    expect(await isOffered()).toBe(false);
+    expect((await shown()).statusCode).toBe(404);
+    expect((await complete()).statusCode).toBe(404);
+
+    const confirmation = (
+      who: { headers: Record<string, string> },
+      reference: unknown = "Synthetic: authors' email of 2026-03-02",
+    ) => send('PUT', '/api/v1/measures/csi-4/licence-confirmation', who.headers, { reference });
+    // Only the clinic admin records it; a blank reference names the field; unknown measures are 404.
+    expect((await confirmation(world.counselor)).statusCode).toBe(403);
+    expect((await confirmation(world.supervisor)).statusCode).toBe(403);
+    expect((await confirmation(world.partnerB)).statusCode).toBe(403);
+    const blank = await confirmation(world.admin, '   ');
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json<{ errors: { field: string }[] }>().errors.map((error) => error.field)).toContain('reference');
+    const unknown = await send('PUT', '/api/v1/measures/csi-99/licence-confirmation', world.admin.headers, {
+      reference: 'x',
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(await isOffered()).toBe(false);
+
+    const confirmed = await confirmation(world.admin);
+    expect(confirmed.statusCode).toBe(200);
+    const entry = confirmed.json<Entry>();
+    expect(entry).toMatchObject({
+      id: 'csi-4',
+      administrable: true,
+      wordingProvidedBy: 'mend',
+      licenceConfirmation: {
+        reference: "Synthetic: authors' email of 2026-03-02",
+        confirmedByMembershipId: world.admin.member.membershipId,
+      },
+    });
+    expect(entry.portal).toMatch(/^Offered in the portal with the published wording, verbatim/);
+    // Each measure on its own: the CSI-16 is still not offered.
+    const csi16 = await send('GET', '/api/v1/measures/csi-16/versions/1', world.admin.headers);
+    expect(csi16.json<Entry>()).toMatchObject({ administrable: false, licenceConfirmation: null });
+
+    // The client now sees it, with the CSI-4's verbatim wording.
+    expect(await isOffered()).toBe(true);
+    const view = await shown();
+    expect(view.statusCode).toBe(200);
+    expect(view.json<{ measure: Entry }>().measure.definition.items.map((item) => item.text)).toEqual(
+      CSI_4.items.map((item) => item.text),
+    );
+
+    const auditRows = () =>
+      api.app.get(UnitOfWork).run(world.clinicId, (tx) =>
+        tx.query<{ action: string; actor_membership_id: string; metadata: Record<string, unknown> }>(
+          `select action, actor_membership_id, metadata from audit_events
+            where clinic_id = $1 and target_type = 'measure' and target_id = 'csi-4' order by occurred_at, id`,
+          [world.clinicId],
+        ),
+      );
+    expect(await auditRows()).toEqual([
+      {
+        action: 'measure.licence_confirm',
+        actor_membership_id: world.admin.member.membershipId,
+        metadata: { confirmationId: entry.licenceConfirmation?.id },
+      },
+    ]);
+
+    // Withdrawn: no longer offered (the due administration stays, hidden); only the admin may withdraw.
+    const withdraw = (who: { headers: Record<string, string> }) =>
+      send('DELETE', '/api/v1/measures/csi-4/licence-confirmation', who.headers);
+    expect((await withdraw(world.counselor)).statusCode).toBe(403);
+    const withdrawn = await withdraw(world.admin);
+    expect(withdrawn.statusCode).toBe(200);
+    expect(withdrawn.json<Entry>()).toMatchObject({ administrable: false, licenceConfirmation: null });
+    expect(await isOffered()).toBe(false);
+    expect((await complete()).statusCode).toBe(404);
+    const again = await withdraw(world.admin);
+    expect(again.statusCode).toBe(404);
+    expect(again.json<{ code: string }>().code).toBe('licence_confirmation_not_found');
+    expect((await auditRows()).map((row) => [row.action, row.metadata.reason ?? null])).toEqual([
+      ['measure.licence_confirm', null],
+      ['measure.licence_withdraw', 'withdrawn'],
+    ]);
+    const kept = await api.app.get(UnitOfWork).run(world.clinicId, (tx) =>
+      tx.query<{ withdrawn_by_membership_id: string | null; withdrawn_at: Date | null }>(
+        `select withdrawn_by_membership_id, withdrawn_at from measure_licence_confirmations
+          where clinic_id = $1 and measure_id = 'csi-4'`,
+        [world.clinicId],
+      ),
+    );
+    expect(kept).toHaveLength(1);
+    expect(kept[0].withdrawn_by_membership_id).toBe(world.admin.member.membershipId);
+    expect(kept[0].withdrawn_at).not.toBeNull();
+
+    // Confirmed again: offered again. Recording another while one is current replaces it (the old one withdrawn).
+    expect((await confirmation(world.admin, 'Synthetic: renewed')).statusCode).toBe(200);
+    const replaced = await confirmation(world.admin, 'Synthetic: renewed, new reference');
+    expect(replaced.json<Entry>().licenceConfirmation?.reference).toBe('Synthetic: renewed, new reference');
+    expect((await auditRows()).slice(2).map((row) => [row.action, row.metadata.reason ?? null])).toEqual([
+      ['measure.licence_confirm', null],
+      ['measure.licence_withdraw', 'replaced'],
+      ['measure.licence_confirm', null],
+    ]);
+    expect(await isOffered()).toBe(true);
+    // And the client completes it, scored on the server.
+    const done = await complete();
+    expect(done.statusCode).toBe(201);
+    expect(
+      done.json<{ administration: { score: { total: number }; measureVersion: string } }>().administration,
+    ).toMatchObject({ score: { total: 13 }, measureVersion: '1' });
   });
 
   it('delivers the private safety check-in only to its partner; a "yes" raises a tier-2 alert', async () => {

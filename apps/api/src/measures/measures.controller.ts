@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
@@ -25,8 +25,9 @@ import {
   CompleteAdministrationRequest,
   MeasureVersionParams,
   RecordAdministrationRequest,
+  LicenceConfirmationRequest,
+  MeasureParams,
   ScheduleMeasureRequest,
-  SupplyWordingRequest,
   VersionQuery,
 } from './measures.dto.js';
 
@@ -41,11 +42,15 @@ const entryView = (entry: CatalogueEntry) => ({
   origin: entry.origin,
   administrable: entry.administrable,
   licenceReference: entry.licenceReference,
+  wordingProvidedBy: entry.wordingProvidedBy,
+  licenceConfirmationRequired: entry.licenceConfirmationRequired,
+  licenceConfirmation: entry.licenceConfirmation,
+  portal: entry.portal,
   definition: entry.definition,
 });
 
 const SCOREABLE =
-  'A built-in whose verbatim wording is not configured is still scoreable from a paper form (POST …/measure-administrations by the care team) but is not offered to clients in the portal until the clinic supplies its wording (PUT /measures/{id}/versions/{version}/wording).';
+  "Every built-in ships its published wording, verbatim. The PHQ-9, GAD-7 and PCL-5 are offered in the portal at once. The CSI-4 and CSI-16 are offered in the portal only while the clinic has a current licence confirmation (PUT /measures/{id}/licence-confirmation by a clinic admin: the clinic accepts or holds the authors' terms); until then the care team scores them from a paper form (POST …/measure-administrations). Each entry's `portal` says which applies.";
 
 /** The measure catalogue: built-ins and the clinic's licensed measures (staff). */
 @ApiTags('measures')
@@ -91,24 +96,37 @@ export class MeasuresController {
     return entryView(await this.catalogue.addClinicMeasure(tx, principal, body.definition, body.licenceReference));
   }
 
-  @Put(':measureId/versions/:version/wording')
+  @Put(':measureId/licence-confirmation')
   @ApiOperation({
-    summary: 'Supply the verbatim wording of a built-in the clinic holds a licence for',
+    summary: "Record the clinic's licence confirmation of a built-in that needs one (CSI-4, CSI-16; clinic admin)",
     description:
-      'Every item and option label; nothing else of the definition changes. Once supplied, the measure is offered in the portal.',
+      "The clinic accepts or holds the rights holder's terms (the CSI: free from its authors; commercial use to be confirmed with them). `reference` is free text, e.g. the date of the authors' email; who and when are recorded, and it is audited. Replaces a current confirmation (the old one is withdrawn). Once recorded, the measure is offered in the portal with Mend's verbatim wording. 404 for a measure that is not a built-in; 409 `measure_conflict` for a built-in that needs no confirmation (PHQ-9, GAD-7, PCL-5).",
   })
   @ApiOkResponse(OBJECT)
-  async wording(
+  async confirmLicence(
     @Tx() tx: TenantTransaction,
     @CurrentPrincipal() principal: Principal,
-    @Param() params: MeasureVersionParams,
-    @Body() body: SupplyWordingRequest,
+    @Param() params: MeasureParams,
+    @Body() body: LicenceConfirmationRequest,
   ) {
     await this.access.authorize(AccessAction.MeasureManage, { kind: 'clinic' });
-    const { licenceReference, ...wording } = body;
-    return entryView(
-      await this.catalogue.supplyWording(tx, principal, params.measureId, params.version, wording, licenceReference),
-    );
+    return entryView(await this.catalogue.confirmLicence(tx, principal, params.measureId, body.reference));
+  }
+
+  @Delete(':measureId/licence-confirmation')
+  @ApiOperation({
+    summary: "Withdraw the clinic's licence confirmation of a measure (clinic admin)",
+    description:
+      'The measure is no longer offered in the portal (due administrations are hidden from clients; the care team can still score it from paper). The record is kept, marked withdrawn (who, when), and audited. 404 `licence_confirmation_not_found` when none is current.',
+  })
+  @ApiOkResponse(OBJECT)
+  async withdrawLicence(
+    @Tx() tx: TenantTransaction,
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: MeasureParams,
+  ) {
+    await this.access.authorize(AccessAction.MeasureManage, { kind: 'clinic' });
+    return entryView(await this.catalogue.withdrawLicence(tx, principal, params.measureId));
   }
 }
 
@@ -153,7 +171,7 @@ export class CaseMeasuresController {
   @ApiOperation({
     summary: 'Administrations of the case',
     description:
-      'Care team: all. A participant: only their own, and due ones only for measures whose wording is configured.',
+      "Care team: all. A participant: only their own, and due ones only for measures offered in the portal (see the catalogue entry's `portal`).",
   })
   @ApiOkResponse(OBJECT)
   async list(@Tx() tx: TenantTransaction, @CurrentPrincipal() principal: Principal, @Param() params: CaseParams) {

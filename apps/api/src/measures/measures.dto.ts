@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 
 export class CaseParams {
@@ -26,6 +25,13 @@ export class ClientMeasureParams extends CaseParams {
 }
 
 export class CaseMeasureParams extends CaseParams {
+  @ApiProperty({ example: 'csi-4' })
+  @IsString()
+  @Length(1, 64)
+  measureId: string;
+}
+
+export class MeasureParams {
   @ApiProperty({ example: 'csi-4' })
   @IsString()
   @Length(1, 64)
@@ -77,7 +83,6 @@ export class ScheduleMeasureRequest {
 
   @ApiPropertyOptional({ description: 'Repeat every N days (absent: once)', minimum: 1, maximum: 365 })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(365)
@@ -89,7 +94,6 @@ export class ScheduleMeasureRequest {
     maximum: 200,
   })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(200)
@@ -142,32 +146,17 @@ export class AddClinicMeasureRequest {
   licenceReference: string;
 }
 
-export class SupplyWordingRequest {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Exact item text by item id' })
-  @IsObject()
-  items: Record<string, string>;
-
+export class LicenceConfirmationRequest {
   @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description: 'Exact option labels by value',
+    maxLength: 500,
+    example: "Authors' email of 2026-03-02 (Rogge lab), ref CSI-2026-01",
+    description:
+      "How the clinic accepts or holds the rights holder's terms: a reference or note (e.g. the date of the authors' written confirmation). No clinical content.",
   })
-  @IsObject()
-  responseOptions: Record<number, string>;
-
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Labels of items with their own options',
-  })
-  @IsOptional()
-  @IsObject()
-  itemOptions?: Record<string, Record<number, string>>;
-
-  @ApiProperty({ maxLength: 500 })
   @IsString()
   @Length(1, 500)
-  licenceReference: string;
+  @Matches(/\S/, { message: 'reference must not be blank' })
+  reference: string;
 }
 
 export class ObjectResponse {

@@ -5,4 +5,3 @@ export * from './measure-definition.schema.js';
 export * from './scoring.js';
 export * from './reliable-change.js';
 export * from './dyadic.js';
-export * from './wording.js';

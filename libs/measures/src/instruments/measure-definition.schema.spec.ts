@@ -1,9 +1,8 @@
-import { BUILT_IN_MEASURES, PHQ_9 } from './built-in-measures.js';
-import type { MeasureDefinition } from './measure-definition.js';
+import { BUILT_IN_MEASURES, CSI_16, PHQ_9 } from './built-in-measures.js';
+import { isAdministrable, type MeasureDefinition } from './measure-definition.js';
 import { validateMeasureDefinition } from './measure-definition.schema.js';
-import { MeasuresError } from './measures.errors.js';
+import { scoreAnswers } from './scoring.js';
 import { CLINIC_TRUST_CHECK } from './testing/clinic-measure.fixture.js';
-import { withVerbatimWording } from './wording.js';
 
 type Mutable = Record<string, unknown>;
 const clone = (): Mutable => structuredClone(CLINIC_TRUST_CHECK) as unknown as Mutable;
@@ -13,17 +12,14 @@ const rulesOf = (input: unknown, origin: 'built_in' | 'clinic' = 'clinic') => {
 };
 
 describe('validateMeasureDefinition', () => {
-  it('accepts every built-in (wording to be supplied) and the clinic fixture', () => {
+  it('accepts every built-in (all worded now, the CSI included) and the clinic fixture', () => {
     for (const measure of BUILT_IN_MEASURES) expect(rulesOf(measure, 'built_in')).toEqual([]);
     expect(rulesOf(CLINIC_TRUST_CHECK)).toEqual([]);
   });
 
-  it('refuses a built-in offered as a clinic measure: wording and licence required', () => {
-    const rules = rulesOf(PHQ_9, 'clinic');
-    expect(rules).toContain('/items/0/text wording-required');
-    expect(rules).toContain('/responseOptions wording-required');
-    expect(rules).toContain('/wording/status wording-required');
-    expect(rules).toContain('/licence/verdict licence-verdict');
+  it("refuses a built-in offered as a clinic measure: the clinic's own licence is required", () => {
+    expect(rulesOf(PHQ_9, 'clinic')).toEqual(['/licence/verdict licence-verdict']);
+    expect(rulesOf(CSI_16, 'clinic')).toEqual(['/licence/verdict licence-verdict']);
   });
 
   it.each<[string, (definition: Mutable) => void, string]>([
@@ -73,34 +69,49 @@ describe('validateMeasureDefinition', () => {
   });
 });
 
-describe('withVerbatimWording', () => {
-  const wording = {
-    items: Object.fromEntries(PHQ_9.items.map((item) => [item.id, `Supplied text ${item.number}`])),
-    responseOptions: { 0: 'Label 0', 1: 'Label 1', 2: 'Label 2', 3: 'Label 3' },
-  };
+describe('semantic differentials in a clinic measure', () => {
+  /** The synthetic clinic measure with a seventh item: a semantic differential whose positive pole is on the left. */
+  function withDifferential(change: (item: Mutable) => void = () => undefined): Mutable {
+    const definition = clone();
+    const item: Mutable = {
+      id: 'ct_7',
+      number: 7,
+      text: null,
+      introduction: 'Synthetic instruction printed above item 7.',
+      anchors: { left: 'WARM', right: 'COLD' },
+      options: [5, 4, 3, 2, 1].map((value) => ({ value, label: null })),
+    };
+    change(item);
+    (definition.items as Mutable[]).push(item);
+    return definition;
+  }
 
-  it('fills every item and option and makes the measure administrable without changing its numbers', () => {
-    const filled: MeasureDefinition = withVerbatimWording(PHQ_9, wording);
-    expect(filled.items[8].text).toBe('Supplied text 9');
-    expect(filled.wording.status).toBe('complete');
-    expect(filled.scoring).toBe(PHQ_9.scoring);
-    expect(filled.reliableChange).toBe(PHQ_9.reliableChange);
-    expect(
-      validateMeasureDefinition({ ...filled, licence: { ...filled.licence, verdict: 'clinic_licensed' } }).ok,
-    ).toBe(true);
+  it('accepts two poles with unlabelled positions, in printed order, and keeps the measure administrable', () => {
+    expect(rulesOf(withDifferential())).toEqual([]);
+    const definition = withDifferential() as unknown as MeasureDefinition;
+    expect(isAdministrable(definition)).toBe(true);
+    // The position next to the positive (left) pole scores highest; nothing is reverse-keyed twice.
+    const answers = { ct_1: 3, ct_2: 3, ct_3: 3, ct_4: 3, ct_5: 3, ct_6: 3, ct_7: 5 };
+    expect(scoreAnswers(definition, answers).itemValues.ct_7).toBe(5);
   });
 
-  it('refuses incomplete wording, naming what is missing', () => {
-    const { phq9_3: _missing, ...items } = wording.items;
-    let failure: unknown;
-    try {
-      withVerbatimWording(PHQ_9, { ...wording, items });
-    } catch (error) {
-      failure = error;
-    }
-    expect(failure).toBeInstanceOf(MeasuresError);
-    expect((failure as MeasuresError).errors).toEqual([
-      { field: 'items.phq9_3', rule: 'missing', message: 'is required' },
-    ]);
+  it.each<[string, (item: Mutable) => void, string]>([
+    ['an empty pole', (item) => ((item.anchors as Mutable).right = ''), '/items/6/anchors/right schema-minLength'],
+    [
+      'a third pole',
+      (item) => ((item.anchors as Mutable).middle = 'X'),
+      '/items/6/anchors/middle schema-additionalProperties',
+    ],
+    [
+      'unlabelled options without poles',
+      (item) => {
+        delete item.anchors;
+        item.text = 'Synthetic item seven.';
+      },
+      '/items/6/options wording-required',
+    ],
+    ['neither text nor poles', (item) => delete item.anchors, '/items/6/text wording-required'],
+  ])('refuses %s', (_name, change, expected) => {
+    expect(rulesOf(withDifferential(change))).toContain(expected);
   });
 });

@@ -7,6 +7,9 @@ import { MIN_PLATFORM_RCI_SAMPLE, reliableChangeThreshold } from './reliable-cha
  * The JSON Schema of a measure definition (the format a clinic uses for a measure it
  * holds a licence for), plus the cross-field rules JSON Schema cannot say. Built-in
  * definitions pass the same checks, except that their wording may be "to be supplied".
+ * An item may be a semantic differential (`anchors`: the two poles; its options are its
+ * positions, left to right, which may be unlabelled) and may carry an `introduction`
+ * (text the form prints above it).
  */
 
 const text = { type: 'string', minLength: 1, maxLength: 2000 } as const;
@@ -71,8 +74,13 @@ export const MEASURE_DEFINITION_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['status', 'note'],
-      properties: { status: { enum: ['complete', 'to_be_supplied'] }, note: { type: 'string', maxLength: 2000 } },
+      properties: {
+        status: { enum: ['complete', 'to_be_supplied'] },
+        note: { type: 'string', maxLength: 2000 },
+        sources: { type: 'array', maxItems: 20, items: source },
+      },
     },
+    instructions: { type: ['string', 'null'], minLength: 1, maxLength: 4000 },
     responseOptions: options,
     items: {
       type: 'array',
@@ -88,6 +96,16 @@ export const MEASURE_DEFINITION_SCHEMA = {
           text: { type: ['string', 'null'], minLength: 1, maxLength: 2000 },
           options,
           reverseKeyed: { type: 'boolean' },
+          anchors: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['left', 'right'],
+            properties: {
+              left: { type: 'string', minLength: 1, maxLength: 200 },
+              right: { type: 'string', minLength: 1, maxLength: 200 },
+            },
+          },
+          introduction: { type: 'string', minLength: 1, maxLength: 2000 },
         },
       },
     },
@@ -293,13 +311,18 @@ function semanticIssues(definition: MeasureDefinition, origin: 'built_in' | 'cli
     const values = optionsOf(definition, item).map((entry) => entry.value);
     if (new Set(values).size !== values.length)
       add(`/items/${index}/options`, 'duplicate-option-value', 'two options share a value');
-    if (origin === 'clinic' && item.text === null)
+    // A semantic differential's wording is its two poles: its positions may be unlabelled.
+    if (origin === 'clinic' && item.text === null && item.anchors === undefined)
       add(`/items/${index}/text`, 'wording-required', 'a clinic measure gives the exact item wording');
-    if (origin === 'clinic' && optionsOf(definition, item).some((entry) => entry.label === null))
+    if (
+      origin === 'clinic' &&
+      item.anchors === undefined &&
+      optionsOf(definition, item).some((entry) => entry.label === null)
+    )
       add(
         item.options ? `/items/${index}/options` : '/responseOptions',
         'wording-required',
-        'a clinic measure gives every option label',
+        'a clinic measure gives every option label (only a semantic differential, with `anchors`, may leave its positions unlabelled)',
       );
   });
   const values = definition.responseOptions.map((entry) => entry.value);

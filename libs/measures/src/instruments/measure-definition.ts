@@ -14,17 +14,42 @@ export interface ResponseOption {
   readonly label: string | null;
 }
 
+/** The two poles of a semantic-differential item, exactly as printed to the left and right of its positions. */
+export interface SemanticAnchors {
+  readonly left: string;
+  readonly right: string;
+}
+
 export interface MeasureItem {
   /** Stable key of the answer, e.g. `phq9_9`. */
   readonly id: string;
   /** 1-based position, as numbered in the instrument. */
   readonly number: number;
-  /** The exact item wording; null while it is to be supplied (never paraphrased). */
+  /**
+   * The exact item wording; null while it is to be supplied (never paraphrased). A
+   * semantic-differential item (`anchors`) may have none: its wording is its two poles.
+   */
   readonly text: string | null;
-  /** Options of this item when they differ from the measure's (CSI item 1: 0–6). */
+  /**
+   * Options of this item when they differ from the measure's (CSI item 1: 0–6). Always
+   * listed in the order the form prints them (left to right), each with its scored value:
+   * a renderer shows them in array order and never sorts them.
+   */
   readonly options?: readonly ResponseOption[];
   /** Scored as (lowest + highest option value) − answer. */
   readonly reverseKeyed?: boolean;
+  /**
+   * A semantic differential (CSI-16 items 11–16): the item's options are its positions from
+   * the left pole to the right one, in array order, and may be unlabelled (label null: the
+   * portal draws one plain choice per position). Each position's `value` is its score, so a
+   * pair printed with its positive pole on the left lists its values descending.
+   */
+  readonly anchors?: SemanticAnchors;
+  /**
+   * Verbatim text the form prints above this item, shown once before it (the CSI-16's
+   * instruction before its semantic differentials).
+   */
+  readonly introduction?: string;
 }
 
 export type PartialAnswerRule =
@@ -96,8 +121,21 @@ export interface MeasureDefinition {
   readonly recallPeriod: string | null;
   readonly attribution: string;
   readonly licence: { readonly verdict: LicenceVerdict; readonly note: string; readonly source: string };
-  /** `to_be_supplied`: some item or option wording is not yet held verbatim (not administrable). */
-  readonly wording: { readonly status: 'complete' | 'to_be_supplied'; readonly note: string };
+  /**
+   * `to_be_supplied`: some item or option wording is not yet held verbatim (not administrable).
+   * `sources`: where the verbatim wording was checked (at least two independent copies for a built-in).
+   */
+  readonly wording: {
+    readonly status: 'complete' | 'to_be_supplied';
+    readonly note: string;
+    readonly sources?: readonly string[];
+  };
+  /**
+   * The instrument's own instructions and question stem shown above the items, verbatim
+   * (paragraphs separated by a blank line); absent or null when the form has none or it is
+   * not held verbatim.
+   */
+  readonly instructions?: string | null;
   readonly responseOptions: readonly ResponseOption[];
   readonly items: readonly MeasureItem[];
   readonly scoring: {
@@ -140,12 +178,23 @@ export function inClinicalRange(definition: MeasureDefinition, score: number): b
   return definition.cutoff === null ? null : compare(score, definition.cutoff.clinicalWhen, definition.cutoff.value);
 }
 
-/** Whether clients can be given the measure: every item and option label held verbatim. */
+/** Whether an item's wording is held verbatim: its text and option labels, or a semantic differential's poles. */
+export function isItemWorded(definition: MeasureDefinition, item: MeasureItem): boolean {
+  if (item.anchors !== undefined) return item.anchors.left.trim() !== '' && item.anchors.right.trim() !== '';
+  return item.text !== null && optionsOf(definition, item).every((option) => option.label !== null);
+}
+
+/** Whether the measure's wording is complete: every item (and option label) held verbatim. */
 export function isAdministrable(definition: MeasureDefinition): boolean {
-  return (
-    definition.wording.status === 'complete' &&
-    definition.items.every(
-      (item) => item.text !== null && optionsOf(definition, item).every((option) => option.label !== null),
-    )
-  );
+  return definition.wording.status === 'complete' && definition.items.every((item) => isItemWorded(definition, item));
+}
+
+/**
+ * Whether a clinic must record that it accepts or holds the rights holder's terms before
+ * the measure is offered to clients in the portal (the CSI: free from its authors, but
+ * commercial embedding is to be confirmed, clinical.md §3.1, §7 item 1). The care team can
+ * still score it from a paper form.
+ */
+export function requiresLicenceConfirmation(definition: MeasureDefinition): boolean {
+  return definition.licence.verdict === 'free_from_authors_confirm_commercial';
 }

@@ -1,7 +1,12 @@
 import type { FieldProblem } from '@mend/contracts';
 
 import { BUILT_IN_MEASURES, CSI_16, CSI_4, GAD_7, PCL_5, PHQ_9, findBuiltInMeasure } from './built-in-measures.js';
-import { isAdministrable, type MeasureDefinition } from './measure-definition.js';
+import {
+  isAdministrable,
+  requiresLicenceConfirmation,
+  type MeasureDefinition,
+  type MeasureItem,
+} from './measure-definition.js';
 import { MeasuresError } from './measures.errors.js';
 import { scoreAnswers, type ItemAnswers } from './scoring.js';
 import { CLINIC_TRUST_CHECK } from './testing/clinic-measure.fixture.js';
@@ -37,13 +42,15 @@ describe('built-in measures (clinical.md §3.2)', () => {
       expect(measure.direction).toBe(direction);
       expect(measure.cutoff).toMatchObject({ value: cutoff, clinicalWhen: when });
       expect(measure.reliableChange.threshold).toBe(rci);
+      // Options are listed in printed order (CSI-16 item 2 and three of its differentials run 5…0).
+      const values = (item: MeasureItem) => (item.options ?? measure.responseOptions).map((option) => option.value);
       const lowest = answersOf(
         measure,
-        measure.items.map((item) => (item.options ?? measure.responseOptions)[0].value),
+        measure.items.map((item) => Math.min(...values(item))),
       );
       const highest = answersOf(
         measure,
-        measure.items.map((item) => (item.options ?? measure.responseOptions).at(-1)!.value),
+        measure.items.map((item) => Math.max(...values(item))),
       );
       expect(scoreAnswers(measure, lowest).total).toBe(min);
       expect(scoreAnswers(measure, highest).total).toBe(max);
@@ -63,16 +70,19 @@ describe('built-in measures (clinical.md §3.2)', () => {
     for (const text of shown) expect(text).not.toMatch(/PTSD/i);
   });
 
-  it('gives every number a source and marks the wording clinical.md lacks as to be supplied', () => {
+  it('gives every number a source; ships verbatim wording for every built-in; only the CSI needs a licence confirmation', () => {
     for (const measure of BUILT_IN_MEASURES) {
       expect(measure.scoring.source).toMatch(/clinical\.md/);
       expect(measure.reliableChange.source).toMatch(/clinical\.md/);
       expect(measure.cutoff?.source).toMatch(/clinical\.md/);
       expect(measure.licence.source).toMatch(/clinical\.md/);
-      expect(measure.wording.status).toBe('to_be_supplied');
-      expect(measure.items.every((item) => item.text === null)).toBe(true);
-      expect(isAdministrable(measure)).toBe(false);
+      expect(measure.wording.status).toBe('complete');
+      expect(isAdministrable(measure)).toBe(true);
     }
+    expect(BUILT_IN_MEASURES.filter(requiresLicenceConfirmation).map((measure) => measure.id)).toEqual([
+      'csi-4',
+      'csi-16',
+    ]);
   });
 
   it('finds a built-in by id and version, and nothing for an unknown version', () => {

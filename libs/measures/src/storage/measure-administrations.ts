@@ -147,9 +147,10 @@ export function dueAtOf(
 /**
  * Administrations of outcome measures in a case (issue 6 items 1–3). A participant sees and
  * completes only their own (another participant's are 404, symptom or relationship alike);
- * a due administration is offered in the portal only when its measure's wording is
- * configured. The care team sees all, records answers from a paper form (built-ins
- * without wording are scoreable this way), schedules, and reads change over time and the
+ * a due administration is offered in the portal only while its measure is (catalogue
+ * `administrable`: worded and, for the CSI, licence confirmed). The care team sees all,
+ * records answers from a paper form (the CSI without a confirmation is scoreable this
+ * way), schedules, and reads change over time and the
  * dyadic view. Scores are computed on the server by @mend/measures instruments.
  */
 export class MeasureAdministrations {
@@ -242,6 +243,10 @@ export class MeasureAdministrations {
     if (viewer.kind === 'participant' && !same(row.client_id, viewer.clientId))
       throw new MeasureAdministrationNotFoundError();
     const measure = await this.catalogue.resolve(tx, row.measure_id, row.measure_version);
+    // As in the list: a due administration of a measure not offered in the portal (the CSI
+    // without a licence confirmation) is not shown to the client, nor its wording.
+    if (viewer.kind === 'participant' && row.status === 'due' && !measure.administrable)
+      throw new MeasureAdministrationNotFoundError();
     await this.audit(tx, viewer, 'measure_administration.read', id, {});
     return { administration: viewOf(row), measure };
   }

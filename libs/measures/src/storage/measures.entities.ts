@@ -2,7 +2,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 import type { MeasureDefinition } from '../instruments/measure-definition.js';
 
-/** A clinic-licensed measure, or the verbatim wording of a built-in the clinic holds a licence for. */
+/**
+ * A clinic-licensed measure (`clinic`). `built_in_wording` rows (a built-in's wording a clinic supplied
+ * before Mend shipped it, the CSI) are kept but no longer read: Mend's verified wording is used.
+ */
 @Entity({ name: 'clinic_measures' })
 export class ClinicMeasure {
   @PrimaryColumn('uuid')
@@ -28,6 +31,39 @@ export class ClinicMeasure {
 
   @Column('timestamptz', { default: () => 'now()' })
   createdAt: Date;
+}
+
+/**
+ * A clinic admin's record that the clinic accepts or holds the rights holder's terms for a
+ * built-in whose portal use needs it (the CSI): who, when, a free-text reference (e.g. the
+ * date of the authors' email). Withdrawing sets `withdrawnAt`; rows are never deleted. At
+ * most one is current per measure (partial unique index, migration-only).
+ */
+@Entity({ name: 'measure_licence_confirmations' })
+export class MeasureLicenceConfirmation {
+  @PrimaryColumn('uuid')
+  clinicId: string;
+
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('text')
+  measureId: string;
+
+  @Column('text')
+  reference: string;
+
+  @Column('uuid')
+  confirmedByMembershipId: string;
+
+  @Column('timestamptz', { default: () => 'now()' })
+  confirmedAt: Date;
+
+  @Column('uuid', { nullable: true })
+  withdrawnByMembershipId: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  withdrawnAt: Date | null;
 }
 
 @Entity({ name: 'measure_schedules' })

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
 import { UnitOfWork, type TenantTransaction } from '@mend/core';
-import { BUILT_IN_MEASURES } from '@mend/measures';
 
 import type { MatrixCase, MatrixEntry } from '../../authorization/authorization-matrix.js';
 import {
@@ -235,13 +234,17 @@ const scheduleBody = (clientId: string) => ({
 });
 const recordBody = (clientId: string) => ({ clientId, measureId: 'phq-9', version: '1', answers: phq9(0) });
 
-const gad7 = BUILT_IN_MEASURES.find((entry) => entry.id === 'gad-7');
-if (gad7 === undefined) throw new Error('GAD-7 is not a built-in');
-const GAD7_WORDING = {
-  items: Object.fromEntries(gad7.items.map((item) => [item.id, `Synthetic item ${item.number}`])),
-  responseOptions: Object.fromEntries(gad7.responseOptions.map((option) => [option.value, `Option ${option.value}`])),
-  licenceReference: 'Synthetic licence',
-};
+/** A current licence confirmation of the CSI-16 in the caller's clinic (kept if one is current), for the withdrawal route. */
+async function currentCsi16Confirmation(world: AuthorizationWorld, clinic: ClinicFixtures): Promise<void> {
+  await run(world, clinic.clinicId, (tx) =>
+    tx.query(
+      `insert into measure_licence_confirmations (clinic_id, id, measure_id, reference, confirmed_by_membership_id)
+       values ($1, $2, 'csi-16', 'Synthetic licence confirmation', $3)
+       on conflict (clinic_id, measure_id) where withdrawn_at is null do nothing`,
+      [clinic.clinicId, randomUUID(), memberOf(clinic.callers.clinic_admin).membershipId],
+    ),
+  );
+}
 
 export const MEASURES_MATRIX: Readonly<Record<string, MatrixEntry>> = {
   // ---- the measure catalogue (clinic) ---------------------------------------------------------------
@@ -260,12 +263,24 @@ export const MEASURES_MATRIX: Readonly<Record<string, MatrixEntry>> = {
       ),
     ],
   },
-  // Allowed once per clinic (versions are immutable): only each clinic's admin succeeds, once.
-  'PUT /api/v1/measures/:measureId/versions/:version/wording': {
+  // The CSI's licence confirmation: recorded (a current one is replaced) and withdrawn by the clinic admin only.
+  'PUT /api/v1/measures/:measureId/licence-confirmation': {
     cases: [
-      admin('the wording of a built-in', 200, () =>
-        Promise.resolve({ method: 'PUT', url: api('/measures/gad-7/versions/1/wording'), body: GAD7_WORDING }),
+      admin('a licence confirmation of the CSI-4', 200, () =>
+        Promise.resolve({
+          method: 'PUT',
+          url: api('/measures/csi-4/licence-confirmation'),
+          body: { reference: "Synthetic: the authors' email" },
+        }),
       ),
+    ],
+  },
+  'DELETE /api/v1/measures/:measureId/licence-confirmation': {
+    cases: [
+      admin('withdrawing the current confirmation of the CSI-16', 200, async (world, caller) => {
+        await currentCsi16Confirmation(world, caller.clinic ?? world.clinics.A);
+        return { method: 'DELETE', url: api('/measures/csi-16/licence-confirmation') };
+      }),
     ],
   },
 
