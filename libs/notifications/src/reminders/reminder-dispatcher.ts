@@ -1,0 +1,145 @@
+import type { Queue } from 'bullmq';
+
+import type { UnitOfWork } from '@mend/core';
+
+export const REMINDER_JOB_NAME = 'reminder.deliver';
+
+/** The deterministic job id of a reminder's delivery (BullMQ ids must not contain ':'). */
+export function reminderJobId(reminderId: string, generation: number): string {
+  return `reminder-${reminderId.toLowerCase()}-${generation}`;
+}
+
+export interface ReminderDispatcherOptions {
+  readonly batchSize: number;
+  readonly pollMs: number;
+  /** How long a claim waits for its delivery before the reconciler claims it again. */
+  readonly leaseSeconds: number;
+  readonly queue: () => Queue;
+  readonly onError?: (error: unknown) => void;
+}
+
+interface ClaimedRow {
+  id: string;
+  clinic_id: string;
+  generation: number;
+  claims: number;
+}
+
+/**
+ * The claim loop and reconciler in one: claims due reminders of every clinic
+ * through the reviewed `reminder_claim` function (FOR UPDATE SKIP LOCKED, in
+ * batches; a queued row whose lease ran out is claimed again) and adds one
+ * BullMQ job per reminder with a deterministic job id. A second add of a job
+ * still stored is a no-op; a removed one runs again and finds its deliveries
+ * rows (the exactly-once guarantee rests on them). A re-claimed reminder whose
+ * job already failed for good is marked failed, visible to the clinic's admins.
+ * When the queue refuses the batch (Redis down), the claims are released at
+ * once, so the rows are claimed again as soon as Redis is back.
+ */
+export class ReminderDispatcher {
+  private isRunning = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly options: ReminderDispatcherOptions,
+  ) {}
+
+  /** One pass: answers how many reminders were claimed and enqueued. */
+  async dispatchOnce(): Promise<number> {
+    const claimed = await this.unitOfWork.runWithoutClinic((tx) =>
+      tx.query<ClaimedRow>('select id, clinic_id, generation, claims from reminder_claim($1, $2)', [
+        this.options.batchSize,
+        this.options.leaseSeconds,
+      ]),
+    );
+    if (claimed.length === 0) return 0;
+    const queue = this.options.queue();
+    try {
+      await queue.addBulk(
+        claimed.map((row) => ({
+          name: REMINDER_JOB_NAME,
+          data: { clinicId: row.clinic_id, reminderId: row.id },
+          opts: { jobId: reminderJobId(row.id, row.generation) },
+        })),
+      );
+    } catch (error) {
+      await this.release(claimed).catch(() => undefined);
+      throw error;
+    }
+    const reclaimed = claimed.filter((row) => row.claims > 1);
+    if (reclaimed.length > 0) await this.settleReclaimed(queue, reclaimed);
+    return claimed.length;
+  }
+
+  start(): void {
+    if (this.isRunning) return;
+    this.isRunning = true;
+    this.loop = this.run();
+  }
+
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.isRunning = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Reminders re-claimed by the reconciler whose job already failed for good: visible as failed. */
+  private async settleReclaimed(queue: Queue, rows: readonly ClaimedRow[]): Promise<void> {
+    for (const row of rows) {
+      const state = await queue.getJobState(reminderJobId(row.id, row.generation));
+      if (state !== 'failed') continue;
+      await this.unitOfWork.run(row.clinic_id, (tx) =>
+        tx.query(
+          `update reminders set status = 'failed', failed_at = now(), last_error = coalesce(last_error, 'job_failed'),
+                  claim_token = null, updated_at = now()
+            where clinic_id = $1 and id = $2 and status = 'queued' and generation = $3`,
+          [tx.clinicId, row.id, row.generation],
+        ),
+      );
+    }
+  }
+
+  private async release(rows: readonly ClaimedRow[]): Promise<void> {
+    const byClinic = new Map<string, string[]>();
+    for (const row of rows) byClinic.set(row.clinic_id, [...(byClinic.get(row.clinic_id) ?? []), row.id]);
+    for (const [clinicId, ids] of byClinic) {
+      await this.unitOfWork.run(clinicId, (tx) =>
+        tx.query(
+          `update reminders set status = 'pending', claim_token = null, claimed_until = null, updated_at = now()
+            where clinic_id = $1 and id = any($2::uuid[]) and status = 'queued'`,
+          [tx.clinicId, ids],
+        ),
+      );
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.isRunning) {
+      let dispatched = 0;
+      try {
+        dispatched = await this.dispatchOnce();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.options.onError?.(error);
+      }
+      if (dispatched >= this.options.batchSize || !this.isRunning) continue;
+      const delay = failures === 0 ? this.options.pollMs : Math.min(this.options.pollMs * 2 ** failures, 10_000);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}
