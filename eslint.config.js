@@ -28,7 +28,15 @@ const TEST_FILES = [...testFiles(), 'test/**/*.ts'];
 
 export default defineConfig(
   globalIgnores(
-    ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.mend-demo/**', 'test-results/**'],
+    [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '.mend-demo/**',
+      '**/test-results/**',
+      // The web app's typed API client is generated from the OpenAPI document (npm run generate:api).
+      'apps/web/src/api/generated/**',
+    ],
     'mend/ignores',
   ),
   {
@@ -93,6 +101,27 @@ export default defineConfig(
     rules: {
       // The lint rules' own test holds forbidden SQL as snippets to lint, never to run.
       'mend/no-session-tenant-setting': 'off',
+    },
+  },
+  {
+    // The web app (React in the browser): its own tsconfig (apps/web/tsconfig.json), browser globals.
+    name: 'mend/web',
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The web app's browser tests: node:test's describe/it return promises the runner tracks.
+    name: 'mend/web-browser-tests',
+    files: ['apps/web/e2e/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', name: ['describe', 'it', 'test', 'suite'], package: 'node:test' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -11,6 +11,9 @@ import { Homework1764460800000 } from './1764460800000-homework.js';
 import { MeasuresAndSafety1764460900000 } from './1764460900000-measures-and-safety.js';
 import { SessionsAndNotes1764461000000 } from './1764461000000-sessions-and-notes.js';
 import { RotationCoverage1764461100000 } from './1764461100000-rotation-coverage.js';
+import { Reminders1764547200000 } from './1764547200000-reminders.js';
+import { Reports1764547300000 } from './1764547300000-reports.js';
+import { MeasureLicenceConfirmations1764547400000 } from './1764547400000-measure-licence-confirmations.js';
 
 /** Every migration, oldest first. Landed migrations are never edited. */
 export const MIGRATIONS = [
@@ -27,4 +30,7 @@ export const MIGRATIONS = [
   MeasuresAndSafety1764460900000,
   SessionsAndNotes1764461000000,
   RotationCoverage1764461100000,
+  Reminders1764547200000,
+  Reports1764547300000,
+  MeasureLicenceConfirmations1764547400000,
 ];

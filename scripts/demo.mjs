@@ -154,7 +154,27 @@ function buildReason() {
   const outputs = apps.map((app) => statSync(distMain(app), { throwIfNoEntry: false }));
   if (outputs.some((stat) => stat === undefined)) return 'dist/ is missing';
   const built = Math.min(...outputs.map((stat) => stat.mtimeMs));
-  return newestSourceMtime() > built ? 'sources changed since the last build' : undefined;
+  if (newestSourceMtime() > built) return 'sources changed since the last build';
+  return webBuildReason();
+}
+
+/** The web app (apps/web, served by the API at /): built into dist/apps/web. */
+function webBuildReason() {
+  if (!existsSync(join(root, 'apps', 'web', 'package.json'))) return undefined;
+  const index = statSync(join(root, 'dist', 'apps', 'web', 'index.html'), { throwIfNoEntry: false });
+  if (index === undefined) return 'the web app is not built yet';
+  let newest = 0;
+  const visit = (path) => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return;
+    if (stat.isDirectory()) {
+      if (path.endsWith('generated') || path.endsWith('node_modules')) return;
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const part of ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'])
+    visit(join(root, 'apps', 'web', part));
+  return newest > index.mtimeMs ? 'the web app changed since the last build' : undefined;
 }
 
 // ---------------------------------------------------------------- processes

@@ -16,8 +16,11 @@ import { homeworkProviders } from './homework/homework.providers.js';
 import { LEDGER_CONTROLLERS, ledgerProviders } from './ledger/ledger.providers.js';
 import { CaseMeasuresController, MeasuresController } from './measures/measures.controller.js';
 import { measuresProviders } from './measures/measures.providers.js';
+import { RemindersController } from './reminders/reminders.controller.js';
 import { ReadinessController } from './repair-plans/readiness.controller.js';
 import { RepairPlansController } from './repair-plans/repair-plans.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { REPORTS_PROVIDERS } from './reports/reports.providers.js';
 import {
   CaseSafetyAlertsController,
   SafetyAlertsController,
@@ -68,6 +71,8 @@ export class ApiModule {
         SafetyCheckInsController,
         SafetySettingsController,
         ...SESSIONS_CONTROLLERS,
+        ReportsController,
+        RemindersController,
         ...(options.extraControllers ?? []),
       ],
       providers: [
@@ -77,6 +82,7 @@ export class ApiModule {
         ...sessionsProviders(options.identity?.clock, false),
         ...homeworkProviders(options.identity?.clock),
         ...measuresProviders(options.identity?.clock),
+        ...REPORTS_PROVIDERS,
       ],
     };
   }

@@ -13,7 +13,10 @@ import { ApiModule } from './api.module.js';
 import type { IdentityApiOptions } from './auth/identity-api.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { FieldProblemResponse, ProblemResponse } from './http/problem.response.js';
+import { answerRouterError } from './http/router-errors.js';
 import { createValidationPipe } from './http/validation.js';
+import { serveWebApp, type WebAppOptions } from './http/web-app.js';
+import { mountQueueDashboard } from './ops/queue-dashboard.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -21,6 +24,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface ApiApplicationOptions {
   readonly extraControllers?: readonly Type[];
   readonly identity?: IdentityApiOptions;
+  /** Serve the built web app at `/` (main does when dist/apps/web exists). */
+  readonly web?: WebAppOptions;
 }
 
 /** Builds the HTTP application (not listening yet): used by main, the demo and tests. */
@@ -39,6 +44,8 @@ export async function createApiApplication(
       return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // The router's own refusals (a path that is not UTF-8, an over-long path parameter) as problem+json.
+    frameworkErrors: answerRouterError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forRoot({ config, logger, extraControllers: options.extraControllers, identity: options.identity }),
@@ -90,6 +97,8 @@ export async function createApiApplication(
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',
   });
+  await mountQueueDashboard(app, config);
+  if (options.web !== undefined) await serveWebApp(app, options.web);
   return app;
 }
 

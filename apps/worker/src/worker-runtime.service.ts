@@ -11,6 +11,7 @@ import {
   MEND_CONFIG,
   MEND_LOGGER,
   OutboxRelay,
+  QUEUE_CONCURRENCY,
   QUEUE_NAMES,
   QueueConnection,
   UnitOfWork,
@@ -18,6 +19,7 @@ import {
   type MendConfig,
   type QueueName,
 } from '@mend/core';
+import { ReminderDispatcher } from '@mend/notifications';
 
 import { AuditSealLoop } from './audit/audit-seal-loop.js';
 import { describeError } from './describe-error.js';
@@ -26,6 +28,8 @@ import { createJobProcessor } from './jobs/job-dispatcher.js';
 import { resolveJobHandlers, type HandlerRegistration } from './jobs/job-handler-registry.js';
 import { SupervisedWorker, WORKER_RECONNECT_TIMEOUT_MS } from './queues/supervised-worker.js';
 import { assessRedisDurability, readRedisDurability } from './redis/redis-durability.js';
+import { ReminderPlanLoop } from './reminders/reminder-plan-loop.js';
+import { REPORT_SCHEDULE_INTERVAL_MS, ReportScheduleLoop } from './reports/report-schedule-loop.js';
 import { settlesWithin } from './settles-within.js';
 import { WorkerStartupError } from './worker-startup.error.js';
 
@@ -47,6 +51,9 @@ export class WorkerRuntime {
   private relay: OutboxRelay | undefined;
   private auditSealLoop: AuditSealLoop | undefined;
   private homeworkOverdueLoop: HomeworkOverdueLoop | undefined;
+  private reportScheduleLoop: ReportScheduleLoop | undefined;
+  private reminderDispatcher: ReminderDispatcher | undefined;
+  private reminderPlanLoop: ReminderPlanLoop | undefined;
   private isStopping = false;
 
   constructor(
@@ -118,6 +125,25 @@ export class WorkerRuntime {
       logger: this.logger,
     });
     this.homeworkOverdueLoop.start();
+    this.reportScheduleLoop = new ReportScheduleLoop(this.unitOfWork, {
+      intervalMs: REPORT_SCHEDULE_INTERVAL_MS,
+      logger: this.logger,
+    });
+    this.reportScheduleLoop.start();
+    this.reminderPlanLoop = new ReminderPlanLoop(this.unitOfWork, {
+      intervalMs: this.config.reminders.planIntervalMs,
+      logger: this.logger,
+    });
+    this.reminderPlanLoop.start();
+    this.reminderDispatcher = new ReminderDispatcher(this.unitOfWork, {
+      batchSize: this.config.reminders.batchSize,
+      pollMs: this.config.reminders.pollMs,
+      leaseSeconds: this.config.reminders.leaseSeconds,
+      queue: () => this.queues.queue('reminders'),
+      onError: (error) =>
+        this.logger.error({ error: describeError(error) }, 'Reminder claim pass failed; retrying with backoff'),
+    });
+    this.reminderDispatcher.start();
     this.logger.info(
       { queues: [...QUEUE_NAMES], jobs: Object.keys(JOB_DEFINITIONS).length, backend: this.queues.backend },
       'Worker started',
@@ -134,6 +160,9 @@ export class WorkerRuntime {
     await this.relay?.stop();
     await this.auditSealLoop?.stop();
     await this.homeworkOverdueLoop?.stop();
+    await this.reportScheduleLoop?.stop();
+    await this.reminderPlanLoop?.stop();
+    await this.reminderDispatcher?.stop();
     const closed = await settlesWithin(
       Promise.allSettled([...this.workers.values()].map((worker) => worker.close())),
       graceMs,
@@ -142,7 +171,15 @@ export class WorkerRuntime {
   }
 
   private createWorker(queueName: QueueName, processor: ReturnType<typeof createJobProcessor>): Worker {
-    const worker = this.queues.worker(queueName, processor);
+    const worker = this.queues.worker(
+      queueName,
+      processor,
+      queueName === 'reminders'
+        ? { concurrency: this.config.reminders.concurrency }
+        : QUEUE_CONCURRENCY[queueName] === undefined
+          ? {}
+          : { concurrency: QUEUE_CONCURRENCY[queueName] },
+    );
     worker.on('error', (error) =>
       this.logger.error({ queue: queueName, error: describeError(error) }, 'Queue worker error'),
     );

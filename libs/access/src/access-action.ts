@@ -33,6 +33,9 @@ export enum AccessAction {
   LoginSessionRevoke = 'login_session.revoke',
   /** The clinic's audit trail. */
   AuditEventList = 'audit_event.list',
+  /** The clinic's reminders that failed every attempt (ids and error codes only), and retrying one. */
+  ReminderFailedList = 'reminder.list_failed',
+  ReminderRetry = 'reminder.retry',
   /** Clients the caller may see (filtered by the service: admins all, staff their own, a client themselves). */
   ClientList = 'client.list',
   ClientCreate = 'client.create',
@@ -137,7 +140,7 @@ export enum AccessAction {
   SafetyCheckInRespond = 'case.safety_check_in.respond',
   /** The measure catalogue: built-ins and the clinic's licensed measures (staff). */
   MeasureList = 'measure.list',
-  /** Add a clinic-licensed measure or supply the wording of a built-in (clinic admin). */
+  /** Add a clinic-licensed measure, or record/withdraw a built-in's licence confirmation (clinic admin). */
   MeasureManage = 'measure.manage',
   /** Safety alerts of the caller's caseload (filtered by the service). */
   SafetyAlertList = 'safety_alert.list',
@@ -165,6 +168,24 @@ export enum AccessAction {
   NoteQueueRead = 'user.note_queue.read',
   /** Whether a counselor's progress notes need a supervisor's co-signature (clinic setting). */
   NoteCosignRequirementManage = 'membership.note_cosign_requirement.manage',
+  /** Request a case progress report (care team and supervisors of its members). */
+  ReportCaseRequest = 'case.report.request',
+  /** Status and files of a case progress report. */
+  ReportCaseRead = 'case.report.read',
+  /** Request a client summary for the couple or one partner (the care team: they decide what is shared). */
+  ReportClientSummaryRequest = 'case.client_summary.request',
+  /** Status and files of a client summary (care team, supervisors, and the participants it is for). */
+  ReportClientSummaryRead = 'case.client_summary.read',
+  /** Request a counselor's caseload report (the counselor themself, their supervisors). */
+  ReportCaseloadRequest = 'membership.caseload_report.request',
+  ReportCaseloadRead = 'membership.caseload_report.read',
+  /** Request the clinic report (clinic admins; supervisors get their supervisees' breakdown). */
+  ReportClinicRequest = 'clinic.report.request',
+  ReportClinicRead = 'clinic.report.read',
+  /** Which sections a report kind gives an audience (no data: the redaction table). */
+  ReportSectionsRead = 'clinic.report_sections.read',
+  /** The reports one requested, and the client summaries shared with one. */
+  ReportListOwn = 'user.report.list',
 }
 
 export const ACCESS_ACTIONS: readonly AccessAction[] = Object.values(AccessAction);
@@ -191,6 +212,8 @@ export const ACTION_RESOURCE_KIND = {
   [AccessAction.LoginSessionRead]: 'login_session',
   [AccessAction.LoginSessionRevoke]: 'login_session',
   [AccessAction.AuditEventList]: 'clinic',
+  [AccessAction.ReminderFailedList]: 'clinic',
+  [AccessAction.ReminderRetry]: 'clinic',
   [AccessAction.ClientList]: 'clinic',
   [AccessAction.ClientCreate]: 'clinic',
   [AccessAction.ClientRead]: 'client',
@@ -264,6 +287,16 @@ export const ACTION_RESOURCE_KIND = {
   [AccessAction.CalendarFeedManage]: 'user',
   [AccessAction.NoteQueueRead]: 'user',
   [AccessAction.NoteCosignRequirementManage]: 'membership',
+  [AccessAction.ReportCaseRequest]: 'case',
+  [AccessAction.ReportCaseRead]: 'case',
+  [AccessAction.ReportClientSummaryRequest]: 'case',
+  [AccessAction.ReportClientSummaryRead]: 'case',
+  [AccessAction.ReportCaseloadRequest]: 'membership',
+  [AccessAction.ReportCaseloadRead]: 'membership',
+  [AccessAction.ReportClinicRequest]: 'clinic',
+  [AccessAction.ReportClinicRead]: 'clinic',
+  [AccessAction.ReportSectionsRead]: 'clinic',
+  [AccessAction.ReportListOwn]: 'user',
 } as const satisfies Record<AccessAction, ResourceKind>;
 
 export type ResourceKindOf<A extends AccessAction> = (typeof ACTION_RESOURCE_KIND)[A];

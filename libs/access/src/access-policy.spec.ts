@@ -49,6 +49,8 @@ const EXPECTED: Readonly<Record<AccessAction, Partial<Record<Scenario, Row>>>> =
   [AccessAction.InvitationList]: { own: ADMIN_ONLY_VISIBLE, other_clinic: ALL_404 },
   [AccessAction.InvitationCreate]: { own: ADMIN_ONLY_VISIBLE, other_clinic: ALL_404 },
   [AccessAction.AuditEventList]: { own: ADMIN_ONLY_VISIBLE, other_clinic: ALL_404 },
+  [AccessAction.ReminderFailedList]: { own: ADMIN_ONLY_VISIBLE, other_clinic: ALL_404 },
+  [AccessAction.ReminderRetry]: { own: ADMIN_ONLY_VISIBLE, other_clinic: ALL_404 },
   [AccessAction.MemberRead]: {
     own: ALL_OK,
     supervisee: ['ok', 'ok', 404, 404],
@@ -216,6 +218,47 @@ const EXPECTED: Readonly<Record<AccessAction, Partial<Record<Scenario, Row>>>> =
     colleague: ADMIN_ONLY_HIDDEN,
     other_clinic: ALL_404,
   },
+  // Progress reports (issue 9): a refusal is always 404 (a kind you may not request does not exist for you).
+  [AccessAction.ReportCaseRequest]: {
+    own: ['ok', 'ok', 'ok', 404],
+    supervisee: [404, 'ok', 404, 404],
+    colleague: ALL_404,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.ReportCaseRead]: {
+    own: ['ok', 'ok', 'ok', 404],
+    supervisee: [404, 'ok', 404, 404],
+    colleague: ALL_404,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.ReportClientSummaryRequest]: {
+    own: ['ok', 'ok', 'ok', 404],
+    supervisee: ALL_404,
+    colleague: ALL_404,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.ReportClientSummaryRead]: {
+    own: ALL_OK,
+    supervisee: [404, 'ok', 404, 404],
+    colleague: ALL_404,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.ReportCaseloadRequest]: {
+    own: [404, 404, 'ok', 404],
+    supervisee: [404, 'ok', 404, 404],
+    colleague: ALL_404,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.ReportCaseloadRead]: {
+    own: [404, 404, 'ok', 404],
+    supervisee: [404, 'ok', 404, 404],
+    colleague: ALL_404,
+    other_clinic: ALL_404,
+  },
+  [AccessAction.ReportClinicRequest]: { own: ['ok', 'ok', 404, 404], other_clinic: ALL_404 },
+  [AccessAction.ReportClinicRead]: { own: ['ok', 'ok', 404, 404], other_clinic: ALL_404 },
+  [AccessAction.ReportSectionsRead]: { own: ALL_OK, other_clinic: ALL_404 },
+  [AccessAction.ReportListOwn]: { own: ALL_OK, colleague: ALL_404, other_clinic: ALL_404 },
 };
 
 const clinicA = randomUUID();

@@ -56,6 +56,8 @@ export const ACCESS_RULES: Readonly<Record<AccessAction, readonly Grant[]>> = {
   [AccessAction.LoginSessionRead]: [SELF],
   [AccessAction.LoginSessionRevoke]: [SELF],
   [AccessAction.AuditEventList]: [ADMIN],
+  [AccessAction.ReminderFailedList]: [ADMIN],
+  [AccessAction.ReminderRetry]: [ADMIN],
   // Clients and cases. A clinic admin keeps the directory (who is a client, who
   // is on which care team) but reads no clinical content: no plan, ledger or
   // timeline. Supervisors read what the counselors they supervise read.
@@ -159,6 +161,23 @@ export const ACCESS_RULES: Readonly<Record<AccessAction, readonly Grant[]>> = {
   [AccessAction.CalendarFeedManage]: [{ roles: STAFF, relationship: Relationship.Self }],
   [AccessAction.NoteQueueRead]: [{ roles: STAFF, relationship: Relationship.Self }],
   [AccessAction.NoteCosignRequirementManage]: [ADMIN],
+  // Progress reports (issue 9). Case reports: the care team and the supervisors of its
+  // members. Client summaries: the care team requests (deciding what the couple or one
+  // partner receives); the participants it is for read it (the service narrows a
+  // partner's copy to that partner). Caseload: the counselor themself and their
+  // supervisors. Clinic: clinic admins; a supervisor gets a copy whose breakdown holds
+  // their supervisees (the service narrows). A kind the caller may not request is 404
+  // (issue 9 "Bad input"), like a record they may not see (CONTENT_READ_ACTION).
+  [AccessAction.ReportCaseRequest]: [CARE_TEAM, SUPERVISOR_OF],
+  [AccessAction.ReportCaseRead]: [CARE_TEAM, SUPERVISOR_OF],
+  [AccessAction.ReportClientSummaryRequest]: [CARE_TEAM],
+  [AccessAction.ReportClientSummaryRead]: [CARE_TEAM, SUPERVISOR_OF, PARTICIPANT],
+  [AccessAction.ReportCaseloadRequest]: [{ roles: ['counselor'], relationship: Relationship.Self }, SUPERVISOR_OF],
+  [AccessAction.ReportCaseloadRead]: [{ roles: ['counselor'], relationship: Relationship.Self }, SUPERVISOR_OF],
+  [AccessAction.ReportClinicRequest]: [ADMIN, { roles: ['supervisor'] }],
+  [AccessAction.ReportClinicRead]: [ADMIN, { roles: ['supervisor'] }],
+  [AccessAction.ReportSectionsRead]: [ANY_MEMBER],
+  [AccessAction.ReportListOwn]: [SELF],
 };
 
 /**
@@ -227,4 +246,13 @@ export const CONTENT_READ_ACTION: Readonly<Partial<Record<AccessAction, AccessAc
   [AccessAction.NoteCosign]: AccessAction.NoteRead,
   // Nobody but the author may know a psychotherapy note exists: 404 to everyone refused.
   [AccessAction.PsychotherapyNoteAccess]: AccessAction.PsychotherapyNoteAccess,
+  // Reports: a kind or a report the caller may not have is 404 (issue 9).
+  [AccessAction.ReportCaseRequest]: AccessAction.ReportCaseRequest,
+  [AccessAction.ReportCaseRead]: AccessAction.ReportCaseRead,
+  [AccessAction.ReportClientSummaryRequest]: AccessAction.ReportClientSummaryRequest,
+  [AccessAction.ReportClientSummaryRead]: AccessAction.ReportClientSummaryRead,
+  [AccessAction.ReportCaseloadRequest]: AccessAction.ReportCaseloadRequest,
+  [AccessAction.ReportCaseloadRead]: AccessAction.ReportCaseloadRead,
+  [AccessAction.ReportClinicRequest]: AccessAction.ReportClinicRequest,
+  [AccessAction.ReportClinicRead]: AccessAction.ReportClinicRead,
 };

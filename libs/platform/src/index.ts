@@ -11,6 +11,7 @@ import { IDENTITY_ENTITIES } from '@mend/identity';
 import { MEASURES_ENTITIES } from '@mend/measures';
 import { NOTIFICATIONS_ENTITIES } from '@mend/notifications';
 import { REPAIR_PLANS_ENTITIES } from '@mend/repair-plans';
+import { REPORTS_ENTITIES } from '@mend/reports';
 import { SESSIONS_ENTITIES } from '@mend/sessions';
 
 export { MIGRATIONS } from '@mend/migrations';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   ...HOMEWORK_ENTITIES,
   ...SESSIONS_ENTITIES,
   ...MEASURES_ENTITIES,
+  ...REPORTS_ENTITIES,
 ];

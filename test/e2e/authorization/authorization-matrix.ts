@@ -8,7 +8,9 @@ import { HOMEWORK_MATRIX } from '../homework/support/homework-matrix.js';
 import { HOMEWORK_OVERVIEW_MATRIX } from '../homework/support/homework-overview-matrix.js';
 import { LEDGER_MATRIX } from '../ledger/support/ledger-matrix.js';
 import { MEASURES_MATRIX } from '../measures/support/measures-matrix.js';
+import { REMINDERS_MATRIX } from '../reminders/support/reminders-matrix.js';
 import { PLAN_MATRIX } from '../repair-plans/support/plan-matrix.js';
+import { REPORTS_MATRIX } from '../reports/support/reports-matrix.js';
 import { SESSIONS_MATRIX } from '../sessions/support/sessions-matrix.js';
 import {
   forgedToken,
@@ -634,6 +636,8 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
   // ---- homework: assignments, occurrences, submissions (test/e2e/homework/support) ---------------
   ...HOMEWORK_MATRIX,
   ...HOMEWORK_OVERVIEW_MATRIX,
+  // ---- reminders: settings, preferences, failed reminders (test/e2e/reminders/support) -----------
+  ...REMINDERS_MATRIX,
 
   // ---- I-statement coach (stateless; nothing read or stored) -------------------------------------------
   'POST /api/v1/coach/hints': {
@@ -711,6 +715,8 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<string, MatrixEntry>> = {
   ...MEASURES_MATRIX,
   // ---- sessions, calendar feed, progress and psychotherapy notes (test/e2e/sessions/support) ------
   ...SESSIONS_MATRIX,
+  // ---- progress reports (test/e2e/reports/support) ------------------------------------------------
+  ...REPORTS_MATRIX,
 };
 
 /** The status a caller should get for a case. */

@@ -410,6 +410,26 @@ describe('homework: assignments, submissions and staged disclosure (e2e)', () =>
       expect((await send('GET', url, world.partnerA.headers)).json<Detail>().answers).toEqual(answers);
     });
 
+    it('first writes at the same time (an autosave racing a submit or another tab) answer 409, never 500', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const created = await assignOk(caseId, {
+          exerciseRef: 'E01',
+          recipients: [{ clientId: world.partnerA.clientId }],
+          schedule: once,
+        });
+        const url = occurrenceUrl(caseId, created.occurrences[0].id);
+        const answers = sampleAnswers('E01');
+        const results = await Promise.all([
+          send('PUT', `${url}/draft`, world.partnerA.headers, { version: 0, answers: { story: 'tab one' } }),
+          send('PUT', `${url}/draft`, world.partnerA.headers, { version: 0, answers: { story: 'tab two' } }),
+          send('POST', `${url}/submit`, world.partnerA.headers, { answers }),
+        ]);
+        const statuses = results.map((result) => result.statusCode);
+        expect(statuses.filter((status) => status !== 200 && status !== 409)).toEqual([]);
+        expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(1);
+      }
+    });
+
     it('a cancelled or not-yet-open occurrence is refused with the reason (422)', async () => {
       const later = await assignOk(caseId, {
         exerciseRef: 'E01',

@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { pino } from 'pino';
 
 import { UnitOfWork } from '@mend/core';
-import { BUILT_IN_MEASURES, SafetyAlerts, SafetySettingsService } from '@mend/measures';
+import { SafetyAlerts, SafetySettingsService } from '@mend/measures';
 import { testConfig, testEnvironment } from '@mend/testing';
 
 import { createWorkerApplication } from '../../../apps/worker/src/bootstrap.js';
@@ -51,15 +51,7 @@ describe('safety alerts through the worker (e2e)', () => {
     base = `/api/v1/cases/${world.caseId}`;
     worker = await createWorkerApplication(testConfig(env), pino({ level: 'silent' }));
     await worker.get(WorkerRuntime).start();
-    const definition = BUILT_IN_MEASURES.find((entry) => entry.id === 'phq-9')!;
-    const wording = await send('PUT', '/api/v1/measures/phq-9/versions/1/wording', world.admin.headers, {
-      items: Object.fromEntries(definition.items.map((item) => [item.id, `Synthetic item ${item.number}`])),
-      responseOptions: Object.fromEntries(
-        definition.responseOptions.map((option) => [option.value, `Option ${option.value}`]),
-      ),
-      licenceReference: 'Synthetic licence',
-    });
-    expect(wording.statusCode).toBe(200);
+    // The PHQ-9 ships with its verbatim wording: offered in the portal without any clinic setup.
     const settings = await send('PUT', '/api/v1/clinic/safety-settings', world.admin.headers, {
       escalationMembershipId: world.supervisor.member.membershipId,
       escalationDelayMinutes: 15,

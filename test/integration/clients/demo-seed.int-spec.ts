@@ -85,6 +85,22 @@ describe('seed:demo clients, couple case, repair work and homework', () => {
         confirmations: 5,
         events: 1,
       });
+      // Reminders (issue 7): clinic defaults, a delivered reminder in each partner's and the counselor's
+      // notification centre (unread), written once however often the seed runs.
+      const reminders = await admin.query<{ kind: string; n: number }>(
+        `select kind, count(*)::int as n from notifications
+          where clinic_id = $1 and kind like 'reminder.%' and read_at is null group by kind order by kind`,
+        [DEMO_CLINIC_ID],
+      );
+      expect(reminders.rows).toEqual([
+        { kind: 'reminder.assignment_due_soon', n: 1 },
+        { kind: 'reminder.check_in', n: 2 },
+        { kind: 'reminder.note_unsigned', n: 1 },
+      ]);
+      const settings = await admin.query('select channels from clinic_reminder_settings where clinic_id = $1', [
+        DEMO_CLINIC_ID,
+      ]);
+      expect(settings.rows).toEqual([{ channels: ['in_app', 'email'] }]);
       // Homework (written once through the services): four assignments, paired E07 weekly, E20 with parts,
       // an E08 reveal (both revealed), an E11 draft; answers encrypted at rest.
       const assignments = await admin.query<{

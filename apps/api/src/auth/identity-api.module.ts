@@ -20,6 +20,7 @@ import { AuditEventsController } from '../audit/audit-events.controller.js';
 import { ClinicController } from '../clinic/clinic.controller.js';
 import { InvitationsController } from '../invitations/invitations.controller.js';
 import { MeController } from '../me/me.controller.js';
+import { LinkMailer } from '../reminders/link-mailer.js';
 import { UsersController } from '../users/users.controller.js';
 import { AuthCookies } from './auth-cookies.js';
 import { AuthController } from './auth.controller.js';
@@ -61,6 +62,7 @@ export class IdentityApiModule {
         AuditEventsController,
       ],
       providers: [
+        LinkMailer,
         {
           provide: IDENTITY_SERVICES,
           inject: [MEND_CONFIG, UnitOfWork, QueueConnection],

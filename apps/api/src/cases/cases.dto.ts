@@ -15,6 +15,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -48,6 +49,9 @@ const VIEWS = ['care_team', 'participant', 'directory'] as const;
 /** `a,b` or repeated parameters: a list. */
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+
+/** Optional but never null: absent means "unchanged" or "none"; null is refused, not passed on as a value. */
+const PRESENT = (_: object, value: unknown): boolean => value !== undefined;
 
 export class CaseIdParams {
   @ApiProperty({ format: 'uuid' })
@@ -240,7 +244,7 @@ export class CreateCaseRequest {
   primaryMembershipId?: string;
 
   @ApiPropertyOptional({ type: SecretsPolicyRequest })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @ValidateNested()
   @Type(() => SecretsPolicyRequest)
   secretsPolicy?: SecretsPolicyRequest;
@@ -248,14 +252,14 @@ export class CreateCaseRequest {
 
 export class UpdateCaseRequest {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'title must not be blank' })
   title?: string;
 
   @ApiPropertyOptional({ enum: CASE_TYPES })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsIn(CASE_TYPES)
   type?: CaseType;
 }
@@ -324,7 +328,7 @@ export class SetSafetyStatusRequest {
     maxLength: 2000,
     description: 'Required for safety_hold. Care team only: never shown to participants, never logged or audited.',
   })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsString()
   @Length(1, 2000)
   reason?: string;

@@ -67,33 +67,36 @@ export class ClientPageResponse {
   nextCursor: string | null;
 }
 
+/** Optional but never null: absent leaves the value as it is; null is refused (the column has no null). */
+const PRESENT = (_: object, value: unknown): boolean => value !== undefined;
+
 class ClientFields {
-  @ApiPropertyOptional({ nullable: true, example: 'jordan.pike@example.org' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'jordan.pike@example.org' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '+44 20 7946 0000' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: '+44 20 7946 0000' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @Matches(PHONE, { message: 'phone must be a phone number (digits, spaces, + ( ) . -), 3 to 40 characters' })
   phone?: string | null;
 
   @ApiPropertyOptional({ enum: REMINDER_CHANNELS, default: 'email' })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsIn(REMINDER_CHANNELS)
   reminderChannel?: ReminderChannel;
 
-  @ApiPropertyOptional({ nullable: true, example: '19:30', description: 'HH:MM, local to the client' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: '19:30', description: 'HH:MM, local to the client' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @Matches(TIME_OF_DAY, { message: 'reminderTime must be a time of day HH:MM' })
   reminderTime?: string | null;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsBoolean()
   discreetNotifications?: boolean;
 }
@@ -119,14 +122,14 @@ export class CreateClientRequest extends ClientFields {
 
 export class UpdateClientRequest extends ClientFields {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'displayName must not be blank' })
   displayName?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Lisbon' })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsString()
   @MaxLength(64)
   @IsTimeZone()
@@ -136,23 +139,23 @@ export class UpdateClientRequest extends ClientFields {
 /** What a client may change themselves from the portal. */
 export class UpdateClientPreferencesRequest {
   @ApiPropertyOptional({ enum: REMINDER_CHANNELS })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsIn(REMINDER_CHANNELS)
   reminderChannel?: ReminderChannel;
 
-  @ApiPropertyOptional({ nullable: true, example: '08:15' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: '08:15' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @Matches(TIME_OF_DAY, { message: 'reminderTime must be a time of day HH:MM' })
   reminderTime?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsBoolean()
   discreetNotifications?: boolean;
 
   @ApiPropertyOptional({ example: 'Europe/Lisbon' })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @IsString()
   @MaxLength(64)
   @IsTimeZone()

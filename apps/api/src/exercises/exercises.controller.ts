@@ -43,7 +43,12 @@ import {
 const iso = (date: Date | null): string | null => (date === null ? null : new Date(date).toISOString());
 
 function toSummary(summary: ExerciseSummary): ExerciseSummaryResponse {
-  return { ...summary, phases: [...summary.phases], updatedAt: iso(summary.updatedAt) };
+  return {
+    ...summary,
+    phases: [...summary.phases],
+    seedConcepts: [...summary.seedConcepts],
+    updatedAt: iso(summary.updatedAt),
+  };
 }
 
 function toResponse(view: ExerciseVersionView): ExerciseResponse {

@@ -204,6 +204,8 @@ export class ExerciseSummaryResponse {
   @ApiProperty({ enum: VISIBILITIES }) defaultVisibility: Visibility;
   @ApiProperty({ enum: COACH_MODES }) coachMode: CoachMode;
   @ApiProperty() estimatedMinutes: number;
+  @ApiProperty({ enum: SEED_CONCEPTS, isArray: true, description: 'Seed concepts (clinical.md §0.1)' })
+  seedConcepts: SeedConceptId[];
   @ApiProperty({ enum: EXERCISE_STATUSES }) status: ExerciseStatus;
   @ApiProperty() currentVersion: number;
   @ApiProperty({ nullable: true, type: String }) copiedFrom: string | null;

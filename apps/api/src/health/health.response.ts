@@ -35,6 +35,20 @@ export class OutboxHealthResponse {
   oldestPendingAgeSeconds: number | null;
 }
 
+export class ReminderHealthResponse {
+  @ApiProperty({ description: 'Reminders due and not yet claimed by a worker' })
+  due: number;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Seconds since the oldest unclaimed reminder was due' })
+  oldestDueAgeSeconds: number | null;
+
+  @ApiProperty({ description: 'Reminders claimed and waiting for their delivery' })
+  queued: number;
+
+  @ApiProperty({ description: 'Reminders that failed every attempt (clinic admins may retry them)' })
+  failed: number;
+}
+
 export class HealthReportResponse {
   @ApiProperty({ enum: ['ok', 'unavailable'] })
   status: 'ok' | 'unavailable';
@@ -53,6 +67,9 @@ export class HealthReportResponse {
 
   @ApiProperty({ type: OutboxHealthResponse, nullable: true })
   outbox: OutboxHealthResponse | null;
+
+  @ApiProperty({ type: ReminderHealthResponse, nullable: true })
+  reminders: ReminderHealthResponse | null;
 
   @ApiProperty({ type: [String], description: 'Failing parts: database, redis or queue' })
   failing: string[];

@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsObject,
@@ -15,6 +16,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -160,6 +162,7 @@ export class CreateAssignmentRequest {
   releaseRequiresReview?: boolean;
 
   @ApiProperty({ type: ScheduleDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => ScheduleDto)
   schedule: ScheduleDto;
@@ -190,13 +193,14 @@ export class SubmitRequest {
 }
 
 export class FeedbackRequest {
+  // Optional, never null (null would reach the service as a value).
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "The exercise's feedback fields" })
-  @IsOptional()
+  @ValidateIf((_: object, value: unknown) => value !== undefined)
   @IsObject()
   fields?: Record<string, unknown>;
 
   @ApiPropertyOptional({ maxLength: FEEDBACK_NOTE_MAX_LENGTH })
-  @IsOptional()
+  @ValidateIf((_: object, value: unknown) => value !== undefined)
   @IsString()
   @Length(1, FEEDBACK_NOTE_MAX_LENGTH)
   note?: string;

@@ -21,6 +21,7 @@ interface Classified {
   readonly code: string;
   readonly detail: string;
   readonly errors?: readonly FieldProblem[];
+  readonly extensions?: Readonly<Record<string, string | number | boolean>>;
 }
 
 // Classified codes are plain strings (domain libraries add their own), so the enum
@@ -65,6 +66,8 @@ export class ProblemFilter implements ExceptionFilter {
     }
 
     const body: ProblemDocument = {
+      // Extension members first: the standard members below always win a name clash.
+      ...classified.extensions,
       type: `${PROBLEM_TYPE_BASE}${classified.code}`,
       title: problemTitle(classified.status),
       status: classified.status,
@@ -91,7 +94,13 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function classify(exception: unknown): Classified {
   if (exception instanceof DomainError) {
-    return { status: exception.status, code: exception.code, detail: exception.detail, errors: exception.errors };
+    return {
+      status: exception.status,
+      code: exception.code,
+      detail: exception.detail,
+      errors: exception.errors,
+      extensions: exception.extensions,
+    };
   }
   // Nest wraps Fastify's own 4xx errors (body parsing, media type) in an HttpException.
   const fastify = asFastifyError(exception instanceof HttpException ? (exception.cause ?? exception) : exception);

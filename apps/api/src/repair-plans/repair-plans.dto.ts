@@ -73,7 +73,8 @@ function ItemId(): PropertyDecorator {
 
 function Items(type: () => new () => object): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ type, isArray: true }),
+    // A named `type` thunk: Swagger resolves lazy types only by that name (otherwise an empty $ref).
+    ApiProperty({ type: () => type(), isArray: true }),
     IsArray(),
     ArrayMaxSize(MAX_ITEMS),
     ValidateNested({ each: true }),
@@ -83,7 +84,7 @@ function Items(type: () => new () => object): PropertyDecorator {
 
 function OptionalItems(type: () => new () => object): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ type, isArray: true, description: 'Absent: the section is kept as it is' }),
+    ApiPropertyOptional({ type: () => type(), isArray: true, description: 'Absent: the section is kept as it is' }),
     IsOptional(),
     IsArray(),
     ArrayMaxSize(MAX_ITEMS),

@@ -14,8 +14,12 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+
+/** Optional but never null: absent leaves the setting as it is; null is refused (the column has no null). */
+const PRESENT = (_: object, value: unknown): boolean => value !== undefined;
 
 export class AlertCaseParams {
   @ApiProperty({ format: 'uuid' })
@@ -68,7 +72,6 @@ export class CrisisResourcesQuery {
 
 export class RaiseAlertRequest {
   @ApiProperty({ enum: [1, 2, 3] })
-  @Type(() => Number)
   @IsIn([1, 2, 3])
   tier: 1 | 2 | 3;
 
@@ -122,6 +125,7 @@ export class CheckInQuestionDto {
 
 export class UpdateSafetySettingsRequest {
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'A staff member; unacknowledged tier-1 alerts escalate to them',
@@ -156,7 +160,7 @@ export class UpdateSafetySettingsRequest {
   boundaryBreachWindowDays?: number;
 
   @ApiPropertyOptional({ example: 'US' })
-  @IsOptional()
+  @ValidateIf(PRESENT)
   @Matches(/^[A-Z]{2}$/)
   defaultCountry?: string;
 
@@ -184,7 +188,7 @@ export class CrisisResourceDto {
   @IsIn(['call', 'text', 'call_or_text', 'emergency'])
   kind: 'call' | 'text' | 'call_or_text' | 'emergency';
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @Matches(/^(tel|sms):[0-9+?=A-Za-z&]{1,60}$/)
   href: string | null;

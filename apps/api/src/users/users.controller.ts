@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
@@ -8,6 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 
 import { AccessAction } from '@mend/access';
 import type { TenantTransaction } from '@mend/core';
@@ -17,6 +18,7 @@ import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
+import { LinkMailer } from '../reminders/link-mailer.js';
 import {
   InvitationResponse,
   InviteRequest,
@@ -64,6 +66,7 @@ export class UsersController {
   constructor(
     @Inject(IDENTITY_SERVICES) private readonly identity: IdentityServices,
     @Inject(RequestAccess) private readonly access: RequestAccess,
+    @Inject(LinkMailer) private readonly mailer: LinkMailer,
   ) {}
 
   @Get()
@@ -78,17 +81,20 @@ export class UsersController {
   @ApiOperation({
     summary: 'Invite a staff member or a client (clinic admins)',
     description:
-      'Creates a single-use invitation valid for 7 days and answers its acceptance link. Mend sends no email yet: ' +
-      'hand the link over. A newer invitation for the same email replaces an older one; an active member is 409.',
+      'Creates a single-use invitation valid for 7 days and answers its acceptance link. When SMTP is configured ' +
+      '(SMTP_URL) the link is also emailed to the invitee once the invitation is committed; otherwise hand it over. ' +
+      'A newer invitation for the same email replaces an older one; an active member is 409.',
   })
   @ApiCreatedResponse({ type: InvitationResponse })
   async invite(
     @Tx() tx: TenantTransaction,
     @CurrentPrincipal() principal: Principal,
     @Body() body: InviteRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InvitationResponse> {
     await this.access.authorize(AccessAction.InvitationCreate, { kind: 'clinic' });
     const invitation = await this.identity.invitations.create(tx, principal, { email: body.email, roles: body.roles });
+    this.mailer.invitation(reply, invitation.email, invitation.link, invitation.invitationId);
     return {
       invitationId: invitation.invitationId,
       email: invitation.email,
@@ -120,19 +126,28 @@ export class UsersController {
     summary: 'Issue a password reset link for a member (clinic admins)',
     description:
       'Single use, one hour; an older open link of the member stops working. Refused (422 `member_of_other_clinics`) ' +
-      'for a person who also belongs to another clinic: their password is shared with it.',
+      'for a person who also belongs to another clinic: their password is shared with it. When SMTP is configured ' +
+      '(SMTP_URL) the link is also emailed to the member once issued.',
   })
   @ApiCreatedResponse({ type: PasswordResetLinkResponse })
   async passwordResetLink(
     @Tx() tx: TenantTransaction,
     @CurrentPrincipal() principal: Principal,
     @Param() params: MembershipIdParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PasswordResetLinkResponse> {
     await this.access.authorize(AccessAction.MemberIssuePasswordReset, {
       kind: 'membership',
       membershipId: params.membershipId,
     });
     const reset = await this.identity.passwordResets.issueForMember(tx, principal, params.membershipId);
+    if (this.mailer.isEnabled) {
+      const [member] = await tx.query<{ email: string }>(
+        'select u.email from memberships m join users u on u.id = m.user_id where m.clinic_id = $1 and m.id = $2',
+        [tx.clinicId, reset.membershipId],
+      );
+      if (member !== undefined) this.mailer.passwordReset(reply, member.email, reset.link, reset.resetId);
+    }
     return { link: reset.link, expiresAt: reset.expiresAt.toISOString() };
   }
 

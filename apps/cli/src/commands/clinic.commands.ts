@@ -6,7 +6,9 @@ import { isValidTimezone, OPERATOR } from '@mend/identity';
 import { requireOption, UsageError, type CliCommand } from './command.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedDemoHomework } from './demo-homework.js';
+import { seedDemoReminders } from './demo-reminders.js';
 import { seedDemoRepairWork } from './demo-repair.js';
+import { seedDemoReportData } from './demo-reports.js';
 import { withIdentity } from './identity-services.js';
 
 /** The demo clinic's fixed id, so re-seeding finds it. */
@@ -111,6 +113,10 @@ export const seedDemoCommand: CliCommand = {
       if (envelope === null) throw new UsageError('MASTER_KEY is required (see .env.example)');
       const encryption = new FieldEncryption(envelope);
       await unitOfWork.run(DEMO_CLINIC_ID, (tx) => seedDemoHomework(tx, members, encryption));
+      // Reminder defaults and preferences, a few delivered reminders (the notification centre), the planned ones.
+      await unitOfWork.run(DEMO_CLINIC_ID, (tx) => seedDemoReminders(tx, members));
+      // Outcome measures over seven weeks, so a requested progress report has charts (not built here).
+      await unitOfWork.run(DEMO_CLINIC_ID, (tx) => seedDemoReportData(tx, members));
       return inserted.length === 1;
     });
     context.print(`Demo clinic: ${DEMO_CLINIC_NAME} (${DEMO_CLINIC_ID})${isNew ? '' : ' already seeded'}`);

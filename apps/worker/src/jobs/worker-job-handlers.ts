@@ -2,6 +2,8 @@ import type { Type } from '@nestjs/common';
 
 import { AuditSealHandler } from './audit-seal.handler.js';
 import { HomeworkMarkOverdueHandler } from './homework-overdue.handler.js';
+import { ReminderDeliverHandler } from './reminder-deliver.handler.js';
+import { ReportBuildHandler } from './report-build.handler.js';
 import { SafetyAlertRaisedHandler, SafetyEscalateHandler, SafetyScanSubmissionHandler } from './safety.handlers.js';
 import { SystemProbeHandler } from './system-probe.handler.js';
 
@@ -13,4 +15,6 @@ export const WORKER_JOB_HANDLERS: readonly Type[] = [
   SafetyEscalateHandler,
   SafetyScanSubmissionHandler,
   HomeworkMarkOverdueHandler,
+  ReportBuildHandler,
+  ReminderDeliverHandler,
 ];

@@ -109,6 +109,51 @@ export const CONFIG_VARIABLES = [
     defaultValue: 'http://localhost:3000',
   },
   {
+    name: 'SMTP_URL',
+    description:
+      'SMTP server for reminder, invitation and password-reset emails (smtp:// or smtps://, credentials in the URL); empty: no email is sent',
+    isSecret: true,
+  },
+  {
+    name: 'SMTP_FROM',
+    description: 'The From address of every email Mend sends',
+    defaultValue: 'Mend <no-reply@mend.invalid>',
+  },
+  {
+    name: 'REMINDER_POLL_MS',
+    description: 'How often an idle worker claims due reminders (ms)',
+    defaultValue: '1000',
+  },
+  { name: 'REMINDER_BATCH_SIZE', description: 'Due reminders a worker claims at once', defaultValue: '500' },
+  {
+    name: 'REMINDER_LEASE_SECONDS',
+    description:
+      'How long a claimed reminder waits for its delivery before the reconciler claims and enqueues it again (same job id)',
+    defaultValue: '300',
+  },
+  {
+    name: 'REMINDER_PLAN_INTERVAL_MS',
+    description:
+      'How often the worker turns assignments, sessions, measures, plans, notes and alerts into reminders (ms)',
+    defaultValue: '60000',
+  },
+  {
+    name: 'REMINDER_CONCURRENCY',
+    description: 'Reminder deliveries a worker runs at once',
+    defaultValue: '20',
+  },
+  {
+    name: 'QUEUE_DASHBOARD_USER',
+    description:
+      'Platform operators only: user name of the queue dashboard at /ops/queues (ids and states, never payloads); empty: no dashboard',
+  },
+  {
+    name: 'QUEUE_DASHBOARD_PASSWORD',
+    description:
+      'Platform operators only: password of the queue dashboard (at least 16 characters); empty: no dashboard',
+    isSecret: true,
+  },
+  {
     name: 'MEND_DEMO',
     description: 'Set by `npm run demo` for the embedded demo; refused when NODE_ENV=production',
     defaultValue: 'false',

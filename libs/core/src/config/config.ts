@@ -35,6 +35,17 @@ export interface MendConfig {
   };
   /** Without a trailing slash, e.g. https://mend.example.org */
   readonly publicUrl: string;
+  /** Email over SMTP; `url` absent: email is not sent (reminders fall back to in-app). */
+  readonly smtp: { readonly url?: string; readonly from: string };
+  readonly reminders: {
+    readonly pollMs: number;
+    readonly batchSize: number;
+    readonly leaseSeconds: number;
+    readonly planIntervalMs: number;
+    readonly concurrency: number;
+  };
+  /** The operators' queue dashboard; absent unless both credentials are configured. */
+  readonly queueDashboard?: { readonly user: string; readonly password: string };
 }
 
 /** What a process needs; anything not needed may be absent. */
@@ -190,6 +201,36 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     problems.push('PUBLIC_URL must be an http:// or https:// URL');
   }
 
+  const smtpUrl = read('SMTP_URL');
+  if (smtpUrl !== undefined && (!/^smtps?:\/\/[^/]/.test(smtpUrl) || !isParsableUrl(smtpUrl))) {
+    problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  }
+  const smtpFrom = read('SMTP_FROM') ?? 'Mend <no-reply@mend.invalid>';
+  if (!/^[^\r\n<>]*<?[^\s@<>]+@[^\s@<>]+>?$/.test(smtpFrom) || smtpFrom.length > 200) {
+    problems.push('SMTP_FROM must be an email address, optionally with a name: Name <address@example.org>');
+  }
+  const reminders = {
+    pollMs: integer('REMINDER_POLL_MS', 10, 60_000),
+    batchSize: integer('REMINDER_BATCH_SIZE', 1, 5_000),
+    leaseSeconds: integer('REMINDER_LEASE_SECONDS', 5, 3_600),
+    planIntervalMs: integer('REMINDER_PLAN_INTERVAL_MS', 1_000, 3_600_000),
+    concurrency: integer('REMINDER_CONCURRENCY', 1, 500),
+  };
+  const dashboardUser = read('QUEUE_DASHBOARD_USER');
+  const dashboardPassword = read('QUEUE_DASHBOARD_PASSWORD');
+  let queueDashboard: MendConfig['queueDashboard'];
+  if (dashboardUser !== undefined || dashboardPassword !== undefined) {
+    if (dashboardUser === undefined || dashboardPassword === undefined) {
+      problems.push('QUEUE_DASHBOARD_USER and QUEUE_DASHBOARD_PASSWORD are set together (or neither: no dashboard)');
+    } else if (dashboardPassword.length < 16) {
+      problems.push('QUEUE_DASHBOARD_PASSWORD must have at least 16 characters');
+    } else if (!/^[A-Za-z0-9._-]{1,64}$/.test(dashboardUser)) {
+      problems.push('QUEUE_DASHBOARD_USER must be 1 to 64 letters, digits, ".", "_" or "-"');
+    } else {
+      queueDashboard = { user: dashboardUser, password: dashboardPassword };
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -209,6 +250,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     shutdownGraceMs,
     auth: { jwtSecret, accessTokenTtlSeconds, passwordHashProfile },
     publicUrl,
+    smtp: { url: smtpUrl, from: smtpFrom },
+    reminders,
+    queueDashboard,
   };
 }
 

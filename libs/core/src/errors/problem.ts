@@ -41,6 +41,8 @@ export const CORE_ERROR_STATUS: Record<CoreErrorCode, number> = {
 /**
  * Base of every error a domain library raises on purpose. `detail` must never
  * contain clinical content or credentials: it is sent to the client as is.
+ * `extensions` are extra members of the problem document (RFC 9457 §3.2), e.g.
+ * a report's `progress` on a 409; small scalars only, never clinical content.
  */
 export class DomainError extends Error {
   constructor(
@@ -48,6 +50,7 @@ export class DomainError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly errors?: readonly FieldProblem[],
+    readonly extensions?: Readonly<Record<string, string | number | boolean>>,
   ) {
     super(detail);
     this.name = 'DomainError';

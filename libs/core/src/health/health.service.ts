@@ -27,6 +27,13 @@ export interface HealthReport {
   readonly redis: ComponentHealth & { readonly backend: 'redis' | 'postgres' };
   readonly queues: readonly QueueHealth[];
   readonly outbox: { readonly pending: number; readonly oldestPendingAgeSeconds: number | null } | null;
+  /** Reminders due but unclaimed (and how late the oldest is), claimed, and failed for good. */
+  readonly reminders: {
+    readonly due: number;
+    readonly oldestDueAgeSeconds: number | null;
+    readonly queued: number;
+    readonly failed: number;
+  } | null;
   /** Names of the failing parts, e.g. ["database"]. */
   readonly failing: readonly string[];
 }
@@ -42,6 +49,7 @@ export class HealthService {
 
   async check(now: Date = new Date()): Promise<HealthReport> {
     const [database, outbox] = await this.checkDatabase(now);
+    const reminders = database.status === 'up' ? await this.checkReminders(now) : null;
     const redis = await this.checkRedis();
     const queueResults = redis.status === 'up' ? await this.checkQueues(now) : [];
     const failing = [
@@ -55,8 +63,32 @@ export class HealthService {
       redis,
       queues: queueResults,
       outbox,
+      reminders,
       failing,
     };
+  }
+
+  private async checkReminders(now: Date): Promise<HealthReport['reminders']> {
+    try {
+      const rows = await withTimeout(
+        this.unitOfWork.runWithoutClinic((tx) =>
+          tx.query<{ due: string; oldest_due_at: Date | null; queued: string; failed: string }>(
+            'select due, oldest_due_at, queued, failed from reminder_backlog()',
+          ),
+        ),
+      );
+      const oldest = rows[0]?.oldest_due_at;
+      return {
+        due: Number(rows[0]?.due ?? 0),
+        oldestDueAgeSeconds: oldest
+          ? Math.max(0, Math.round((now.getTime() - new Date(oldest).getTime()) / 1000))
+          : null,
+        queued: Number(rows[0]?.queued ?? 0),
+        failed: Number(rows[0]?.failed ?? 0),
+      };
+    } catch {
+      return null;
+    }
   }
 
   private async checkDatabase(now: Date): Promise<[ComponentHealth, HealthReport['outbox']]> {

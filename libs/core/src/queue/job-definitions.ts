@@ -2,9 +2,17 @@
  * Every queue and job name, in one place. The worker refuses to start when a job
  * declared here has no handler or two, or a handler names a job not declared here.
  */
-/** `safety` is the highest priority: the outbox relay claims its rows first and it has its own worker. */
-export const QUEUE_NAMES = ['safety', 'system', 'audit'] as const;
+/**
+ * `safety` is the highest priority: the outbox relay claims its rows first and it has its own worker.
+ * `reminders` is fed by the reminder dispatcher (claims due rows of the `reminders` table), not the outbox.
+ * `reports` builds progress reports: long, memory-bound jobs on their own worker with a low concurrency
+ * ({@link QUEUE_CONCURRENCY}), so they never hold up the other queues; the outbox claim serves `safety` first.
+ */
+export const QUEUE_NAMES = ['safety', 'system', 'audit', 'reminders', 'reports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Per-queue worker concurrency where it differs from the default (QueueConnection.worker). */
+export const QUEUE_CONCURRENCY: Partial<Record<QueueName, number>> = { reports: 2 };
 
 export interface JobDefinition {
   readonly queue: QueueName;
@@ -40,6 +48,18 @@ export const JOB_DEFINITIONS = {
     description:
       "Records `overdue` on the clinic's homework occurrences whose recipient's local day is past the due date now " +
       '(the worker also scans every clinic periodically)',
+  },
+  'reminder.deliver': {
+    queue: 'reminders',
+    description:
+      'Delivers one due reminder on each of its channels (in-app, email, SMS) exactly once: a deliveries row per ' +
+      '(reminder, occurrence, channel) is the proof of sending, and the provider call carries the same idempotency key',
+  },
+  'reports.build': {
+    queue: 'reports',
+    description:
+      'Builds one progress report (PDF, JSON, CSV) for its audience in short units of work with progress; writes ' +
+      'its encrypted files and marks it ready in one transaction (a killed build restarts and writes nothing partial)',
   },
 } as const satisfies Record<string, JobDefinition>;
 

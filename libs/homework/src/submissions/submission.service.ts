@@ -247,6 +247,16 @@ export class Submissions {
       );
   }
 
+  /**
+   * A write found the submission changed since `row` was read (two first writes at once, an autosave racing a
+   * submit): answers as if the request had read it now, with a 409 (already submitted, or a stale draft version).
+   */
+  private async lostRace(tx: TenantTransaction, row: OccurrenceRow): Promise<never> {
+    const [again] = await occurrenceRows(tx, { caseId: row.case_id, occurrenceId: row.id });
+    if (again !== undefined) this.assertAnswerable(again);
+    throw stale(again?.draft_version ?? (row.draft_version ?? 0) + 1);
+  }
+
   private validate(content: ExerciseContent, row: OccurrenceRow, answers: unknown, mode: 'draft' | 'submit'): void {
     let check;
     try {
@@ -276,18 +286,25 @@ export class Submissions {
     const submissionId = row.submission_id ?? randomUUID();
     const sealed = await this.encryption.encrypt(tx, answersLocation(submissionId), JSON.stringify(input.answers));
     if (row.submission_id === null) {
-      await tx.query(
+      // Two first writes at once (an autosave racing a submit or another tab): the later one gets a 409, never a
+      // unique-key 500.
+      const inserted = await tx.query<{ id: string }>(
         `insert into submissions (clinic_id, id, occurrence_id, case_id, author_client_id, status, answers, draft_version,
                                   created_at, updated_at)
-         values ($1, $2, $3, $4, $5, 'draft', $6, 1, $7, $7)`,
+         values ($1, $2, $3, $4, $5, 'draft', $6, 1, $7, $7)
+         on conflict (clinic_id, occurrence_id) do nothing
+         returning id`,
         [tx.clinicId, submissionId, row.id, row.case_id, row.client_id, sealed, now.toISOString()],
       );
+      if (inserted.length === 0) await this.lostRace(tx, row);
     } else {
-      await tx.query(
+      const updated = await tx.query<{ id: string }>(
         `update submissions set answers = $3, draft_version = draft_version + 1, updated_at = $4
-          where clinic_id = $1 and id = $2 and status = 'draft'`,
+          where clinic_id = $1 and id = $2 and status = 'draft'
+          returning id`,
         [tx.clinicId, submissionId, sealed, now.toISOString()],
       );
+      if (updated.length === 0) await this.lostRace(tx, row);
     }
     if (row.status === 'assigned')
       await changeOccurrenceStatus(tx, [row.id], 'in_progress', now, viewer.principal.membershipId);
@@ -329,10 +346,12 @@ export class Submissions {
     const submissionId = row.submission_id ?? randomUUID();
     const sealed = await this.encryption.encrypt(tx, answersLocation(submissionId), JSON.stringify(answers));
     if (row.submission_id === null) {
-      await tx.query(
+      const inserted = await tx.query<{ id: string }>(
         `insert into submissions (clinic_id, id, occurrence_id, case_id, author_client_id, status, answers, draft_version,
                                   created_at, updated_at, submitted_at, submitted_by_membership_id)
-         values ($1, $2, $3, $4, $5, 'submitted', $6, 1, $7, $7, $7, $8)`,
+         values ($1, $2, $3, $4, $5, 'submitted', $6, 1, $7, $7, $7, $8)
+         on conflict (clinic_id, occurrence_id) do nothing
+         returning id`,
         [
           tx.clinicId,
           submissionId,
@@ -344,13 +363,16 @@ export class Submissions {
           viewer.principal.membershipId,
         ],
       );
+      if (inserted.length === 0) await this.lostRace(tx, row);
     } else {
-      await tx.query(
+      const updated = await tx.query<{ id: string }>(
         `update submissions set status = 'submitted', answers = $3, draft_version = draft_version + 1, updated_at = $4,
                                 submitted_at = $4, submitted_by_membership_id = $5
-          where clinic_id = $1 and id = $2 and status = 'draft'`,
+          where clinic_id = $1 and id = $2 and status = 'draft'
+          returning id`,
         [tx.clinicId, submissionId, sealed, now.toISOString(), viewer.principal.membershipId],
       );
+      if (updated.length === 0) await this.lostRace(tx, row);
     }
     await changeOccurrenceStatus(tx, [row.id], 'completed', now, viewer.principal.membershipId);
     await auditHomework(

@@ -7,7 +7,7 @@ import { FieldEncryption, type EnvelopeEncryption, type TenantTransaction, type 
  * table has a `key_version` column it moves with the ciphertext; elsewhere the
  * key version is read from the sealed value itself (SQL `sealed_key_version`,
  * FieldEncryption.keyVersionOf). The SECURITY DEFINER function
- * rotate_encrypted_value (migration 1764461100000) accepts exactly these
+ * rotate_encrypted_value (migrations 1764461100000, 1764547300000) accepts exactly these
  * (table, column) pairs; a column added here needs it there too.
  */
 export const ROTATABLE_COLUMNS = [
@@ -19,6 +19,9 @@ export const ROTATABLE_COLUMNS = [
   { table: 'safety_alerts', column: 'excerpt', keyVersionColumn: null },
   { table: 'safety_alerts', column: 'reason', keyVersionColumn: null },
   { table: 'safety_check_ins', column: 'open_text', keyVersionColumn: null },
+  // Progress reports (migration 1764547300000): the built files and the counselor's narrative.
+  { table: 'report_artifacts', column: 'content', keyVersionColumn: null },
+  { table: 'report_requests', column: 'narrative', keyVersionColumn: null },
 ] as const;
 
 type RotatableColumn = (typeof ROTATABLE_COLUMNS)[number];

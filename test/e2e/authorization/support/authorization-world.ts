@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 
 import type { MembershipRole } from '@mend/contracts';
 import { createLogger, Database, UnitOfWork, type TenantTransaction } from '@mend/core';
@@ -116,20 +117,22 @@ export class AuthorizationWorld {
   private fastify!: FastifyInstance;
   private readonly clock = new ManualClock(new Date('2026-06-01T08:00:00Z'));
 
-  static async start(env: Record<string, string> = {}): Promise<AuthorizationWorld> {
+  /** `logger`: the application's logger instead of the run's log file (the security suites read what it logs). */
+  static async start(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<AuthorizationWorld> {
     const world = new AuthorizationWorld();
-    await world.boot(env);
+    await world.boot(env, options.logger);
     return world;
   }
 
-  private async boot(env: Record<string, string>): Promise<void> {
+  private async boot(env: Record<string, string>, logger: Logger | undefined): Promise<void> {
     // MEND_TEST_LOG_LEVEL=error shows the cause of an unexpected 500 while debugging.
     this.app = await createApiApplication(
       testConfig(env),
       // Otherwise the run's log file (trace), scanned for the psychotherapy-note canary after the suite.
-      process.env.MEND_TEST_LOG_LEVEL === undefined
-        ? testLogger('test')
-        : createLogger(process.env.MEND_TEST_LOG_LEVEL, 'test'),
+      logger ??
+        (process.env.MEND_TEST_LOG_LEVEL === undefined
+          ? testLogger('test')
+          : createLogger(process.env.MEND_TEST_LOG_LEVEL, 'test')),
       {
         // Frozen time: nothing moves by itself (idle limits, last-seen writes) while rows are compared.
         identity: { clock: this.clock, secondFactor: fakeSecondFactor() },

@@ -130,6 +130,11 @@ export async function seedCaseDomain(unitOfWork: UnitOfWork, clinicId: string, m
        values ($1, 'seed-measure', '1', 'clinic', '{}'::jsonb, 'Synthetic licence')`,
       [],
     );
+    await q(
+      `insert into measure_licence_confirmations (clinic_id, id, measure_id, reference, confirmed_by_membership_id)
+       values ($1, $2, 'csi-4', 'Synthetic licence confirmation', $3)`,
+      [randomUUID(), counselor],
+    );
     const scheduleId = randomUUID();
     await q(
       `insert into measure_schedules (clinic_id, id, case_id, client_id, measure_id, measure_version, timezone,
@@ -184,6 +189,29 @@ export async function seedCaseDomain(unitOfWork: UnitOfWork, clinicId: string, m
        values ($1, $2, $3, $4, $5, 'sealed')`,
       [randomUUID(), submissionId, ids.caseId, counselor],
     );
+    // Reminders (issue 7): clinic defaults, a client's quiet hours and preference, a reminder and its delivery.
+    await q(`insert into clinic_reminder_settings (clinic_id, channels) values ($1, '{in_app,email}')`, []);
+    await q(
+      `insert into client_reminder_settings (clinic_id, client_id, quiet_start, quiet_end) values ($1, $2, '22:00', '07:00')`,
+      [ids.clientA],
+    );
+    await q(
+      `insert into client_reminder_preferences (clinic_id, client_id, category, channel, opted_out)
+       values ($1, $2, 'check_in', 'in_app', false)`,
+      [ids.clientA],
+    );
+    const reminderId = randomUUID();
+    await q(
+      `insert into reminders (clinic_id, id, category, recipient_membership_id, recipient_client_id, case_id, source_type,
+                              source_id, occurrence_key, dedupe_key, channels, due_at, fire_at)
+       values ($1, $2, 'check_in', $3, $4, $5, 'case', $5, '2099-01-01', $6, '{in_app}', now(), now())`,
+      [reminderId, members.clientMembershipId, ids.clientA, ids.caseId, `seed|${reminderId}`],
+    );
+    await q(
+      `insert into deliveries (clinic_id, reminder_id, occurrence_key, channel, idempotency_key, status, sent_at)
+       values ($1, $2, '2099-01-01', 'in_app', $3, 'sent', now())`,
+      [reminderId, `seed-${reminderId}`],
+    );
     // Sessions and notes (their own helper writes one row per table, encrypting like the product; the
     // clinic's first data key is created on that first encryption).
     await seedSessionsDomain(tx, new FieldEncryption(new EnvelopeEncryption({ id: 'seed', key: randomBytes(32) })), {
@@ -191,6 +219,19 @@ export async function seedCaseDomain(unitOfWork: UnitOfWork, clinicId: string, m
       counselorMembershipId: counselor,
       clientId: ids.clientA,
     });
+    // Progress reports (issue 9): a request and one of its files (content is ciphertext in the product).
+    const reportId = randomUUID();
+    await q(
+      `insert into report_requests (clinic_id, id, kind, audience, period_start, period_end, timezone, as_of, case_id,
+                                    requested_by_membership_id, status)
+       values ($1, $2, 'case', 'care_team', '2026-01-01', '2026-02-01', 'UTC', now(), $3, $4, 'ready')`,
+      [reportId, ids.caseId, counselor],
+    );
+    await q(
+      `insert into report_artifacts (clinic_id, id, report_id, name, media_type, content, byte_size, sha256)
+       values ($1, $2, $3, 'report.json', 'application/json', 'sealed', 2, $4)`,
+      [randomUUID(), reportId, '0'.repeat(64)],
+    );
   });
   return ids;
 }

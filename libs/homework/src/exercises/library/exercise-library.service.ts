@@ -4,7 +4,7 @@ import { recordAudit, type AuditMetadata } from '@mend/audit';
 import type { TenantTransaction } from '@mend/core';
 
 import { BUILT_IN_EXERCISES, builtInExercise } from '../catalogue/index.js';
-import type { Audience, CoachMode, ExerciseDefinition, Phase, Visibility } from '../exercise.types.js';
+import type { Audience, CoachMode, ExerciseDefinition, Phase, SeedConceptId, Visibility } from '../exercise.types.js';
 import { checkExerciseContent, contentOf, EXERCISE_LIMITS, type ExerciseContent } from './exercise-content.js';
 import type { ExerciseStatus } from './exercise.entities.js';
 import {
@@ -45,6 +45,8 @@ export interface ExerciseSummary {
   readonly defaultVisibility: Visibility;
   readonly coachMode: CoachMode;
   readonly estimatedMinutes: number;
+  /** Seed concepts of clinical.md §0.1 (the library filter). */
+  readonly seedConcepts: readonly SeedConceptId[];
   readonly status: ExerciseStatus;
   readonly currentVersion: number;
   /** What a custom exercise was copied from: a built-in key, or `<exercise id>:v<version>`. */
@@ -54,7 +56,7 @@ export interface ExerciseSummary {
 
 export interface ExerciseVersionView extends Omit<
   ExerciseSummary,
-  'title' | 'audience' | 'phases' | 'defaultVisibility' | 'coachMode' | 'estimatedMinutes'
+  'title' | 'audience' | 'phases' | 'defaultVisibility' | 'coachMode' | 'estimatedMinutes' | 'seedConcepts'
 > {
   readonly version: number;
   readonly content: ExerciseContent;
@@ -122,6 +124,7 @@ function summaryOfContent(
     defaultVisibility: content.defaultVisibility,
     coachMode: content.coachMode,
     estimatedMinutes: content.estimatedMinutes,
+    seedConcepts: content.seedConcepts,
     ...row,
   };
 }

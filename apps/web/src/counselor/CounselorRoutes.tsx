@@ -1,0 +1,57 @@
+import './counselor.css';
+
+import { Route, Routes } from 'react-router';
+
+import { Layout } from '../app/Layout';
+import { NotFound } from '../app/NotFound';
+import { AssignmentPage } from './AssignmentPage';
+import { AssignPage } from './AssignPage';
+import { BoundaryEventsPage } from './BoundaryEventsPage';
+import { CaseLayout } from './CaseLayout';
+import { CaseloadPage } from './CaseloadPage';
+import { CaseOverviewPage } from './CaseOverviewPage';
+import { DisclosuresPage } from './DisclosuresPage';
+import { HomeworkPage } from './HomeworkPage';
+import { LedgerPage } from './LedgerPage';
+import { PlanEditPage } from './PlanEditor';
+import { PlanHistoryPage } from './PlanHistoryPage';
+import { PlanPage } from './PlanPage';
+import { ReadinessPage } from './ReadinessPage';
+import { ReviewPage } from './ReviewPage';
+import { TimelinePage } from './TimelinePage';
+
+/**
+ * The counselor workspace, mounted at /counselor/* for staff (src/app/App.tsx):
+ *   /counselor                                   the caseload
+ *   /counselor/cases/:caseId                     a case: overview (phase, homework, ledger, policy)
+ *     /plan, /plan/edit, /plan/history           the repair plan, editing it, revisions and diff
+ *     /homework, /homework/assign                assignments; assigning from the library
+ *     /homework/assignments/:assignmentId        one assignment and its occurrences
+ *     /homework/occurrences/:occurrenceId        reviewing a submission (feedback, release approval)
+ *     /ledger, /boundaries, /readiness, /timeline, /disclosures
+ */
+export function CounselorRoutes() {
+  return (
+    <Layout homePath="/counselor" nav={[{ to: '/counselor', label: 'Caseload', end: true }]}>
+      <Routes>
+        <Route index element={<CaseloadPage />} />
+        <Route path="cases/:caseId" element={<CaseLayout />}>
+          <Route index element={<CaseOverviewPage />} />
+          <Route path="plan" element={<PlanPage />} />
+          <Route path="plan/edit" element={<PlanEditPage />} />
+          <Route path="plan/history" element={<PlanHistoryPage />} />
+          <Route path="homework" element={<HomeworkPage />} />
+          <Route path="homework/assign" element={<AssignPage />} />
+          <Route path="homework/assignments/:assignmentId" element={<AssignmentPage />} />
+          <Route path="homework/occurrences/:occurrenceId" element={<ReviewPage />} />
+          <Route path="ledger" element={<LedgerPage />} />
+          <Route path="boundaries" element={<BoundaryEventsPage />} />
+          <Route path="readiness" element={<ReadinessPage />} />
+          <Route path="timeline" element={<TimelinePage />} />
+          <Route path="disclosures" element={<DisclosuresPage />} />
+        </Route>
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    </Layout>
+  );
+}
