@@ -32,7 +32,7 @@ finish() {
     echo "--- last 60 lines of the demo's output (${log}) ---"
     tail -n 60 "$log"
   else
-    rm -f "$log"
+    rm -f "$log" "$log.index"
   fi
   echo "demo-smoke: ${passed} passed, ${failed} failed"
   [ "$failed" -eq 0 ]
@@ -76,7 +76,18 @@ docs_json() {
 check "GET /api/docs-json is an OpenAPI document listing /health" docs_json
 docs_ui() { curl -sf --max-time 10 "${base}/api/docs" | grep -qi 'swagger'; }
 check "GET /api/docs serves Swagger UI" docs_ui
-banner() { grep -q "Demo clinic: " "$log" && grep -q "http://localhost:${port}" "$log"; }
+web_app() {
+  curl -sf --max-time 10 -D - "${base}/" -o "$log.index" | grep -qi "^content-security-policy: .*script-src 'self'" &&
+    grep -q 'id="root"' "$log.index"
+}
+check "GET / serves the web app under its Content-Security-Policy" web_app
+# The seed runs beside the API's start, so /health can answer before the demo
+# prints its banner ("Mend demo ready"): wait for the banner, not only for /health.
+banner_printed() { grep -q "Mend demo ready" "$log"; }
+banner_started=$SECONDS
+while ! banner_printed && is_running && [ $((SECONDS - banner_started)) -lt "$HEALTH_TIMEOUT_S" ]; do sleep 1; done
+echo "# the banner was printed $((SECONDS - banner_started)) s after /health answered"
+banner() { banner_printed && grep -q "Demo clinic: " "$log" && grep -q "http://localhost:${port}" "$log"; }
 check "the banner names the URL and the demo clinic" banner
 
 # SIGINT goes to the demo itself (its pid file): npm exits 130 whenever it is
