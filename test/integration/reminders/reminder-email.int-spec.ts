@@ -1,43 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import { SMTPServer } from 'smtp-server';
 import type { DataSource } from 'typeorm';
 
 import { createDataSource, UnitOfWork } from '@mend/core';
 import { deliveryKey, EmailSender, invitationEmail, messageIdFor, ReminderDelivery } from '@mend/notifications';
 import { ENTITIES } from '@mend/platform';
+import { mailBody as bodyOf, mailHeaders as headersOf, startSmtpSink, type SmtpSink } from '@mend/testing';
 
 import { createOwnDatabase, type OwnDatabase } from '../worker/support/own-database.js';
-import { freePort } from './support/own-redis.js';
 import { adminUrlFor, seedReminderClinic, type ReminderClinic } from './support/reminder-world.js';
-
-interface Received {
-  readonly from: string;
-  readonly to: string[];
-  readonly raw: string;
-}
-
-/** The header block of a raw message, unfolded, as name (lower case) → value. */
-function headersOf(raw: string): Map<string, string> {
-  const block = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
-  return new Map(
-    block.split(/\r?\n/).map((line) => {
-      const colon = line.indexOf(':');
-      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
-    }),
-  );
-}
-
-/** The text of a message body as a reader sees it (quoted-printable decoded). */
-function bodyOf(raw: string): string {
-  const body = raw
-    .split(/\r?\n\r?\n/)
-    .slice(1)
-    .join('\n');
-  return body
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 /**
  * Email through a real SMTP server started by the test (the smtp-server
@@ -46,9 +17,7 @@ function bodyOf(raw: string): string {
  * discreet variant.
  */
 describe('reminder email over SMTP', () => {
-  const received: Received[] = [];
-  let server: SMTPServer;
-  let port: number;
+  let sink: SmtpSink;
   let database: OwnDatabase;
   let dataSource: DataSource;
   let unitOfWork: UnitOfWork;
@@ -59,28 +28,9 @@ describe('reminder email over SMTP', () => {
   const CANARIES = ['Canary exercise title QX17', 'Canary Client QX17', 'Canary case QX17', 'Harbour Canary Clinic'];
 
   beforeAll(async () => {
-    port = await freePort();
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.setEncoding('utf8');
-        stream.on('data', (chunk: string) => (raw += chunk));
-        stream.on('end', () => {
-          received.push({
-            from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
-            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-            raw,
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    sink = await startSmtpSink();
     sender = new EmailSender({
-      smtpUrl: `smtp://127.0.0.1:${port}`,
+      smtpUrl: sink.url,
       from: FROM,
       publicUrl: 'https://portal.mend.example',
     });
@@ -101,7 +51,7 @@ describe('reminder email over SMTP', () => {
 
   afterAll(async () => {
     sender?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await sink?.close();
     await dataSource?.destroy();
     await database?.drop();
   }, 60_000);
@@ -155,7 +105,7 @@ describe('reminder email over SMTP', () => {
       status: 'sent',
       channels: ['in_app', 'email'],
     });
-    const mail = received.at(-1);
+    const mail = sink.received.at(-1);
     expect(mail).toBeDefined();
     const headers = headersOf(mail!.raw);
     const key = deliveryKey(clinic.clinicId, reminderId, '2026-09-10', 'email');
@@ -181,9 +131,9 @@ describe('reminder email over SMTP', () => {
       ),
     );
     expect(row).toEqual({ status: 'sent', provider_message_id: messageIdFor(key, FROM), provider_calls: 1 });
-    const count = received.length;
+    const count = sink.received.length;
     expect(await delivery.deliver(clinic.clinicId, reminderId)).toEqual({ status: 'skipped', reason: 'sent' });
-    expect(received).toHaveLength(count);
+    expect(sink.received).toHaveLength(count);
   });
 
   it('sends the discreet variant: names no product, clinic, category or person', async () => {
@@ -194,7 +144,7 @@ describe('reminder email over SMTP', () => {
       now: () => new Date('2026-09-10T12:00:00Z'),
     });
     expect(await delivery.deliver(clinic.clinicId, reminderId)).toMatchObject({ status: 'sent' });
-    const mail = received.at(-1)!;
+    const mail = sink.received.at(-1)!;
     const headers = headersOf(mail.raw);
     expect(headers.get('subject')).toBe('You have a new message');
     const body = mail.raw
@@ -219,7 +169,7 @@ describe('reminder email over SMTP', () => {
   it('emails an invitation link with the same headers', async () => {
     const link = 'https://portal.mend.example/invitations/accept?token=synthetic';
     await sender.sendContent('invitee@test.mend.example', invitationEmail(link), 'invitation|synthetic');
-    const mail = received.at(-1)!;
+    const mail = sink.received.at(-1)!;
     const headers = headersOf(mail.raw);
     expect(mail.to).toEqual(['invitee@test.mend.example']);
     expect(headers.get('subject')).toBe('You have been invited to Mend');

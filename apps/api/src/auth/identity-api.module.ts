@@ -91,7 +91,7 @@ export class IdentityApiModule {
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_INTERCEPTOR, useClass: UnitOfWorkInterceptor },
       ],
-      exports: [IDENTITY_SERVICES, AUTH_COOKIES, Access, RequestAccess],
+      exports: [IDENTITY_SERVICES, AUTH_COOKIES, Access, RequestAccess, LinkMailer],
     };
   }
 }

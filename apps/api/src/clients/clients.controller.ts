@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 
 import { AccessAction } from '@mend/access';
 import type { ClientsServices } from '@mend/clients';
@@ -17,6 +18,7 @@ import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
 import { CLIENTS_SERVICES } from '../cases/clients.tokens.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
+import { LinkMailer } from '../reminders/link-mailer.js';
 import {
   ClientIdParams,
   ClientInvitationResponse,
@@ -45,6 +47,7 @@ export class ClientsController {
   constructor(
     @Inject(CLIENTS_SERVICES) private readonly services: ClientsServices,
     @Inject(RequestAccess) private readonly access: RequestAccess,
+    @Inject(LinkMailer) private readonly mailer: LinkMailer,
   ) {}
 
   @Get()
@@ -70,19 +73,22 @@ export class ClientsController {
     summary: 'Register a client (clinic admins, counselors, supervisors)',
     description:
       'The time zone must be an IANA zone (reminders and due dates use the client’s local day). With `invite: true` ' +
-      'the client is also invited to the portal (role client) and the answer carries the single-use link.',
+      'the client is also invited to the portal (role client) and the answer carries the single-use link; when SMTP ' +
+      'is configured (SMTP_URL) the link is also emailed to the client once the request has committed.',
   })
   @ApiCreatedResponse({ type: CreatedClientResponse })
   async create(
     @Tx() tx: TenantTransaction,
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateClientRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedClientResponse> {
     await this.access.authorize(AccessAction.ClientCreate, { kind: 'clinic' });
     const { invite, ...input } = body;
     const client = await this.services.clients.create(tx, principal, input);
     if (invite !== true) return toClientResponse(client);
     const invitation = await this.services.clients.invite(tx, principal, client.id);
+    this.mailer.invitation(reply, invitation.email, invitation.link, invitation.invitationId);
     return {
       ...toClientResponse(await this.services.clients.get(tx, principal, client.id)),
       invitation: toInvitationResponse(invitation),
@@ -164,7 +170,8 @@ export class ClientsController {
     summary: 'Invite the client to the portal (clinic admins, care team)',
     description:
       'A client invitation to the client’s email (the invitation flow); accepting it links the new portal account ' +
-      'to this client. A newer invitation replaces an older one. 409 `client_has_portal_user` when already linked; ' +
+      'to this client. A newer invitation replaces an older one. When SMTP is configured (SMTP_URL) the link is also ' +
+      'emailed to the client once the request has committed. 409 `client_has_portal_user` when already linked; ' +
       '422 `client_email_required` without an email.',
   })
   @ApiCreatedResponse({ type: ClientInvitationResponse })
@@ -172,9 +179,12 @@ export class ClientsController {
     @Tx() tx: TenantTransaction,
     @CurrentPrincipal() principal: Principal,
     @Param() params: ClientIdParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ClientInvitationResponse> {
     await this.access.authorize(AccessAction.ClientInvite, { kind: 'client', clientId: params.clientId });
-    return toInvitationResponse(await this.services.clients.invite(tx, principal, params.clientId));
+    const invitation = await this.services.clients.invite(tx, principal, params.clientId);
+    this.mailer.invitation(reply, invitation.email, invitation.link, invitation.invitationId);
+    return toInvitationResponse(invitation);
   }
 }
 

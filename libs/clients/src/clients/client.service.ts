@@ -72,6 +72,8 @@ export interface ClientListQuery {
 
 export interface ClientInvitation {
   readonly invitationId: string;
+  /** Where the invitation goes (the client's email); the API emails the link there when SMTP is configured. */
+  readonly email: string;
   readonly link: string;
   readonly expiresAt: Date;
 }
@@ -290,7 +292,7 @@ export class ClientService {
         invitationId: issued.invitationId,
       },
     );
-    return { invitationId: issued.invitationId, link: issued.link, expiresAt: issued.expiresAt };
+    return { invitationId: issued.invitationId, email: client.email, link: issued.link, expiresAt: issued.expiresAt };
   }
 
   /** One query per page: the clients the caller may see, filtered, sorted and paged by a keyset cursor. */
