@@ -11,6 +11,8 @@ import { PERIOD, pdfText, reportBuilder, seedReportScenario, type ReportScenario
 
 type Headers = Record<string, string>;
 
+const NARRATIVE = 'Synthetic narrative: the couple (Ἀλέξης, Анна, Łukasz, Ørjan) worked steadily — 3 ≥ 2.';
+
 /**
  * The case report of the fixture scenario (support/report-scenario.ts), for the
  * care team: every number of the JSON asserted exactly, the PDF's sections
@@ -39,7 +41,7 @@ describe('case progress report: the fixture scenario for the care team (e2e)', (
       audience: 'care_team',
       period: PERIOD,
       caseId: world.caseId,
-      narrative: 'Synthetic narrative: the couple worked steadily this quarter.',
+      narrative: NARRATIVE,
     });
     expect(response.statusCode).toBe(202);
     return response.json<{ id: string; status: string; progress: number }>();
@@ -120,7 +122,7 @@ describe('case progress report: the fixture scenario for the care team (e2e)', (
       ],
       changesInPeriod: 1,
     });
-    expect(model.narrative).toBe('Synthetic narrative: the couple worked steadily this quarter.');
+    expect(model.narrative).toBe(NARRATIVE);
   });
 
   it('counts homework assigned, completed and on time per participant per week', () => {
@@ -361,6 +363,8 @@ describe('case progress report: the fixture scenario for the care team (e2e)', (
       scenario.caseTitle,
       'Synthetic Partner A completed 7 of 8 homework items due (88%), 6 on time.',
       'cutoff 10',
+      // Names and text beyond Latin-1 print as written (the embedded DejaVu Sans).
+      NARRATIVE,
     ]) {
       expect({ heading, found: text.includes(heading) }).toEqual({ heading, found: true });
     }

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 
 import type {
@@ -12,8 +16,10 @@ import { sectionsFor } from '../model/sections.js';
 import { tablesOf, type ReportTable } from './tables.js';
 
 /**
- * The PDF, drawn from the model only (pdfkit, the standard Helvetica fonts:
- * nothing embedded, text extractable). Charts are vector paths: axes, the
+ * The PDF, drawn from the model only (pdfkit, DejaVu Sans embedded as a subset
+ * so that names in every Latin script, Greek, Cyrillic, Armenian and Georgian
+ * print as written; text extractable; right-to-left scripts keep their letters
+ * but pdfkit lays them out left to right). Charts are vector paths: axes, the
  * cutoff band, each participant's line, the baseline and reliable-change
  * markers; partners are drawn side by side on the same scale, never averaged.
  * Deterministic: the document dates are the report's as-of instant, so the same
@@ -28,22 +34,56 @@ const LINE = '#cbd2d9';
 const BAND = '#fde8e8';
 const SERIES = ['#2f6fb0', '#b0562f', '#3d8b5a'];
 
+/** DejaVu Sans (dejavu-fonts-ttf; Bitstream Vera licence, DejaVu changes public domain), read once. */
+const FONT_FILES = (() => {
+  const require = createRequire(import.meta.url);
+  return {
+    regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+  };
+})();
+/** The standard fonts (nothing embedded) for text they encode; the embedded face only for text they cannot. */
+const REGULAR = 'Helvetica';
+const BOLD = 'Helvetica-Bold';
+const EMBEDDED_REGULAR = 'MendSans';
+const EMBEDDED_BOLD = 'MendSans-Bold';
+const COVERAGE = fontkit.create(FONT_FILES.regular) as fontkit.Font;
+
 /**
- * The standard PDF fonts encode WinAnsi only: a few common typographic
- * characters are mapped, anything else outside Latin-1 becomes `?`.
+ * Text as the embedded font can draw it: tabs and newlines kept, other control
+ * characters become spaces, and a character the font has no glyph for (e.g.
+ * Chinese, Japanese, Korean) becomes `?` rather than an empty box.
  */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const REPLACEMENTS: Readonly<Record<string, string>> = { '≥': '>=', '≤': '<=', '→': '->', '×': 'x', '−': '-' };
 export function pdfSafe(text: string): string {
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0) ?? 63;
     if (code === 9 || code === 10) out += char;
-    else if (code < 32) out += ' ';
-    else if (code <= 255 || WIN_ANSI_EXTRA.has(char)) out += char;
-    else out += REPLACEMENTS[char] ?? '?';
+    else if (code < 32 || (code >= 0x7f && code < 0xa0)) out += ' ';
+    else out += COVERAGE.hasGlyphForCodePoint(code) ? char : '?';
   }
   return out;
+}
+
+/** The standard PDF fonts encode WinAnsi: Latin-1 and these few typographic characters. */
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const winAnsi = (text: string): boolean => {
+  for (const char of text) {
+    if ((char.codePointAt(0) ?? 0) > 255 && !WIN_ANSI_EXTRA.has(char)) return false;
+  }
+  return true;
+};
+
+/**
+ * Sets the face for a piece of text — Helvetica when WinAnsi encodes it (most
+ * reports: nothing embedded, small and fast), otherwise the embedded DejaVu Sans
+ * (subset) — and returns the text as drawable (pdfSafe).
+ */
+function typeset(doc: PDFKit.PDFDocument, text: string, bold: boolean): string {
+  const safe = pdfSafe(text);
+  if (winAnsi(safe)) doc.font(bold ? BOLD : REGULAR);
+  else doc.font(bold ? EMBEDDED_BOLD : EMBEDDED_REGULAR);
+  return safe;
 }
 
 const pct = (rate: number | null): string => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`);
@@ -66,9 +106,12 @@ class Writer {
   heading(text: string): void {
     this.ensure(90);
     this.doc.moveDown(0.6);
-    this.doc.font('Helvetica-Bold').fontSize(13).fillColor(INK).text(pdfSafe(text), PAGE.margin, this.doc.y, {
-      width: CONTENT_WIDTH,
-    });
+    this.doc
+      .fontSize(13)
+      .fillColor(INK)
+      .text(typeset(this.doc, text, true), PAGE.margin, this.doc.y, {
+        width: CONTENT_WIDTH,
+      });
     const y = this.doc.y + 2;
     this.doc
       .moveTo(PAGE.margin, y)
@@ -81,19 +124,22 @@ class Writer {
 
   subheading(text: string): void {
     this.ensure(40);
-    this.doc.font('Helvetica-Bold').fontSize(10.5).fillColor(INK).text(pdfSafe(text), PAGE.margin, this.doc.y, {
-      width: CONTENT_WIDTH,
-    });
+    this.doc
+      .fontSize(10.5)
+      .fillColor(INK)
+      .text(typeset(this.doc, text, true), PAGE.margin, this.doc.y, {
+        width: CONTENT_WIDTH,
+      });
     this.doc.moveDown(0.2);
   }
 
   paragraph(text: string, options: { muted?: boolean; size?: number } = {}): void {
     this.ensure(24);
     this.doc
-      .font('Helvetica')
+
       .fontSize(options.size ?? 9.5)
       .fillColor(options.muted === true ? MUTED : INK)
-      .text(pdfSafe(text), PAGE.margin, this.doc.y, { width: CONTENT_WIDTH });
+      .text(typeset(this.doc, text, false), PAGE.margin, this.doc.y, { width: CONTENT_WIDTH });
     this.doc.moveDown(0.25);
   }
 
@@ -101,12 +147,15 @@ class Writer {
     for (const [key, value] of pairs) {
       this.ensure(14);
       const y = this.doc.y;
-      this.doc.font('Helvetica-Bold').fontSize(9).fillColor(MUTED).text(pdfSafe(key), PAGE.margin, y, { width: 170 });
       this.doc
-        .font('Helvetica')
+        .fontSize(9)
+        .fillColor(MUTED)
+        .text(typeset(this.doc, key, true), PAGE.margin, y, { width: 170 });
+      this.doc
+
         .fontSize(9)
         .fillColor(INK)
-        .text(pdfSafe(value), PAGE.margin + 175, y, { width: CONTENT_WIDTH - 175 });
+        .text(typeset(this.doc, value, false), PAGE.margin + 175, y, { width: CONTENT_WIDTH - 175 });
       this.doc.y = Math.max(this.doc.y, y + 12);
     }
     this.doc.moveDown(0.3);
@@ -124,12 +173,15 @@ class Writer {
     const header = (): void => {
       const y = this.doc.y;
       columns.forEach((column, index) => {
-        this.doc.font('Helvetica-Bold').fontSize(7.5).fillColor(MUTED).text(pdfSafe(column), xs[index], y, {
-          width: widths[index],
-          height: 9,
-          lineBreak: false,
-          ellipsis: true,
-        });
+        this.doc
+          .fontSize(7.5)
+          .fillColor(MUTED)
+          .text(typeset(this.doc, column, true), xs[index], y, {
+            width: widths[index],
+            height: 9,
+            lineBreak: false,
+            ellipsis: true,
+          });
       });
       this.doc.y = y + 11;
       this.doc
@@ -150,12 +202,15 @@ class Writer {
       const y = this.doc.y;
       row.forEach((cell, index) => {
         const text = cell === null ? '-' : typeof cell === 'boolean' ? (cell ? 'yes' : 'no') : String(cell);
-        this.doc.font('Helvetica').fontSize(7.5).fillColor(INK).text(pdfSafe(text), xs[index], y, {
-          width: widths[index],
-          height: 9,
-          lineBreak: false,
-          ellipsis: true,
-        });
+        this.doc
+          .fontSize(7.5)
+          .fillColor(INK)
+          .text(typeset(this.doc, text, false), xs[index], y, {
+            width: widths[index],
+            height: 9,
+            lineBreak: false,
+            ellipsis: true,
+          });
       });
       this.doc.y = y + 10;
     }
@@ -171,15 +226,19 @@ class Writer {
     for (const sentence of sentences) {
       this.ensure(20);
       this.doc
-        .font('Helvetica')
+
         .fontSize(9.5)
         .fillColor(INK)
-        .text(pdfSafe(`- ${sentence.text}`), PAGE.margin + 6, this.doc.y, { width: CONTENT_WIDTH - 6 });
+        .text(typeset(this.doc, `- ${sentence.text}`, false), PAGE.margin + 6, this.doc.y, {
+          width: CONTENT_WIDTH - 6,
+        });
       this.doc
-        .font('Helvetica')
+
         .fontSize(7)
         .fillColor(MUTED)
-        .text(pdfSafe(`rule ${sentence.rule}`), PAGE.margin + 14, this.doc.y, { width: CONTENT_WIDTH - 14 });
+        .text(typeset(this.doc, `rule ${sentence.rule}`, false), PAGE.margin + 14, this.doc.y, {
+          width: CONTENT_WIDTH - 14,
+        });
       this.doc.moveDown(0.2);
     }
   }
@@ -208,11 +267,14 @@ function measureChart(
   const xOf = (date: string): number =>
     plot.x + ((Date.parse(`${date}T12:00:00Z`) - firstMs) / Math.max(periodDays.endMs - firstMs, 1)) * plot.width;
 
-  doc.font('Helvetica-Bold').fontSize(8).fillColor(INK).text(pdfSafe(title), box.x, box.y, {
-    width: box.width,
-    lineBreak: false,
-    ellipsis: true,
-  });
+  doc
+    .fontSize(8)
+    .fillColor(INK)
+    .text(typeset(doc, title, true), box.x, box.y, {
+      width: box.width,
+      lineBreak: false,
+      ellipsis: true,
+    });
   if (series.cutoff !== null) {
     const clinicalAbove = series.cutoff.clinicalWhen === 'gte' || series.cutoff.clinicalWhen === 'gt';
     const cut = yOf(series.cutoff.value);
@@ -231,7 +293,7 @@ function measureChart(
       .stroke();
     doc.undash();
     doc
-      .font('Helvetica')
+      .font(REGULAR)
       .fontSize(6)
       .fillColor('#c0392b')
       .text(`cutoff ${series.cutoff.value}`, plot.x + plot.width - 48, cut - 8, {
@@ -248,7 +310,7 @@ function measureChart(
     .lineWidth(0.6)
     .strokeColor(MUTED)
     .stroke();
-  doc.font('Helvetica').fontSize(6).fillColor(MUTED);
+  doc.font(REGULAR).fontSize(6).fillColor(MUTED);
   doc.text(String(max), box.x, plot.y - 3, { width: 22, align: 'right', lineBreak: false });
   doc.text(String(min), box.x, plot.y + plot.height - 4, { width: 22, align: 'right', lineBreak: false });
   // The line.
@@ -283,7 +345,7 @@ function measureChart(
       doc.circle(x, y, 1.8).fillColor(color).fill();
     }
   }
-  doc.font('Helvetica').fontSize(6).fillColor(MUTED);
+  doc.font(REGULAR).fontSize(6).fillColor(MUTED);
   const first = series.points[0];
   const last = series.points.at(-1);
   if (first !== undefined) doc.text(first.date, plot.x, plot.y + plot.height + 3, { width: 60, lineBreak: false });
@@ -334,12 +396,12 @@ function measuresSection(w: Writer, model: CaseReportModel): void {
         const title = `${named.name} - ${column.participant.label}`;
         if (column.series === null) {
           doc
-            .font('Helvetica-Bold')
+
             .fontSize(8)
             .fillColor(INK)
-            .text(pdfSafe(title), box.x, box.y, { width, lineBreak: false });
+            .text(typeset(doc, title, true), box.x, box.y, { width, lineBreak: false });
           doc
-            .font('Helvetica')
+            .font(REGULAR)
             .fontSize(7.5)
             .fillColor(MUTED)
             .text('Not administered in the period.', box.x, box.y + 16, { width });
@@ -372,7 +434,10 @@ function measuresSection(w: Writer, model: CaseReportModel): void {
 function caseReport(w: Writer, model: CaseReportModel): void {
   const s = model.summary;
   const title = model.kind === 'case' ? 'Case progress report' : 'Progress summary';
-  w.doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text(pdfSafe(title), PAGE.margin, PAGE.margin);
+  w.doc
+    .fontSize(18)
+    .fillColor(INK)
+    .text(typeset(w.doc, title, true), PAGE.margin, PAGE.margin);
   w.doc.moveDown(0.3);
   const audience =
     model.audience === 'care_team'
@@ -477,7 +542,7 @@ function caseReport(w: Writer, model: CaseReportModel): void {
 }
 
 function caseloadReport(w: Writer, model: CaseloadReportModel): void {
-  w.doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text('Caseload report', PAGE.margin, PAGE.margin);
+  w.doc.font(BOLD).fontSize(18).fillColor(INK).text('Caseload report', PAGE.margin, PAGE.margin);
   w.doc.moveDown(0.3);
   w.keyValues([
     ['Clinic', model.clinicName],
@@ -546,7 +611,7 @@ function caseloadReport(w: Writer, model: CaseloadReportModel): void {
 }
 
 function clinicReport(w: Writer, model: ClinicReportModel): void {
-  w.doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text('Clinic report', PAGE.margin, PAGE.margin);
+  w.doc.font(BOLD).fontSize(18).fillColor(INK).text('Clinic report', PAGE.margin, PAGE.margin);
   w.doc.moveDown(0.3);
   w.keyValues([
     ['Clinic', model.clinicName],
@@ -625,6 +690,8 @@ export function renderPdf(model: ReportModel): Promise<Buffer> {
       ModDate: asOf,
     },
   });
+  doc.registerFont(EMBEDDED_REGULAR, FONT_FILES.regular);
+  doc.registerFont(EMBEDDED_BOLD, FONT_FILES.bold);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

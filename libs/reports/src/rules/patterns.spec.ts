@@ -159,7 +159,10 @@ describe('sections by audience and PDF text', () => {
     expect(() => sectionsFor('case', 'couple')).toThrow();
   });
 
-  it('keeps text within what the standard PDF fonts encode', () => {
-    expect(pdfSafe('Score ≥ 10 – “ok” → 漢字')).toBe('Score >= 10 – “ok” -> ??');
+  it('keeps every character the embedded font draws and marks the others', () => {
+    expect(pdfSafe('Score ≥ 10 – “ok” → Ørjan, Ἀλέξης, Анна, שרה, Łukasz')).toBe(
+      'Score ≥ 10 – “ok” → Ørjan, Ἀλέξης, Анна, שרה, Łukasz',
+    );
+    expect(pdfSafe('漢字\u0007\u0085x')).toBe('??  x');
   });
 });
