@@ -11,7 +11,7 @@ import {
   type MendConfig,
   type MendJob,
 } from '@mend/core';
-import { ReportBuilder, type ReportRow } from '@mend/reports';
+import { ReportBuilder, type ReportBuilderOptions, type ReportRow } from '@mend/reports';
 
 type RequestedRow = Pick<ReportRow, 'kind' | 'case_id' | 'counselor_membership_id' | 'requested_by_membership_id'>;
 
@@ -59,8 +59,17 @@ export class ReportBuildHandler implements JobHandlerInstance {
   ) {
     const envelope = masterKeyEnvelope(config);
     if (envelope === null) throw new Error('MASTER_KEY is required by the worker (report files are encrypted)');
-    this.builder = new ReportBuilder(unitOfWork, new FieldEncryption(envelope));
+    this.builder = new ReportBuilder(unitOfWork, new FieldEncryption(envelope), this.builderOptions());
     this.jobAccess = new JobAccess(unitOfWork);
+  }
+
+  /**
+   * How the builder chunks its work (the defaults). A subclass may change it:
+   * the worker-kill test builds page by page, slowly, so that a SIGKILL lands
+   * mid-report.
+   */
+  protected builderOptions(): ReportBuilderOptions {
+    return {};
   }
 
   async handle(job: MendJob): Promise<{ outcome: string }> {
