@@ -15,6 +15,7 @@ import {
   EmailSender,
   LoggingSmsChannel,
   ReminderDelivery,
+  ReminderDeliveryBatcher,
   type DeliveryOutcome,
   type PushChannel,
 } from '@mend/notifications';
@@ -33,15 +34,20 @@ export function pushChannels(config: MendConfig, logger: Logger): Partial<Record
   };
 }
 
+/** How long a delivery waits for others to share its transaction (the batch is also cut at the concurrency). */
+const BATCH_WAIT_MS = 5;
+
 /**
  * Delivers one reminder (see ReminderDelivery): exactly once per channel, the
- * deliveries row being the proof. A failure is retried with exponential
+ * deliveries row being the proof. The jobs running at the same time share a
+ * transaction (ReminderDeliveryBatcher: up to REMINDER_CONCURRENCY at once). A failure is retried with exponential
  * backoff (the queue's attempts); on the last attempt the reminder becomes
  * `failed`, listed for the clinic's admins, who may retry it.
  */
 @JobHandler('reminder.deliver')
 export class ReminderDeliverHandler implements JobHandlerInstance {
   private readonly delivery: ReminderDelivery;
+  private readonly batcher: ReminderDeliveryBatcher;
 
   constructor(
     @Inject(UnitOfWork) unitOfWork: UnitOfWork,
@@ -49,6 +55,10 @@ export class ReminderDeliverHandler implements JobHandlerInstance {
     @Inject(MEND_LOGGER) private readonly logger: Logger,
   ) {
     this.delivery = new ReminderDelivery({ unitOfWork, push: pushChannels(config, logger) });
+    this.batcher = new ReminderDeliveryBatcher(this.delivery, {
+      maxBatch: config.reminders.concurrency,
+      maxWaitMs: BATCH_WAIT_MS,
+    });
   }
 
   async handle(job: MendJob): Promise<DeliveryOutcome> {
@@ -57,7 +67,7 @@ export class ReminderDeliverHandler implements JobHandlerInstance {
       throw new UnrecoverableError('reminder.deliver names its reminderId');
     }
     try {
-      return await this.delivery.deliver(job.data.clinicId, reminderId);
+      return await this.batcher.deliver(job.data.clinicId, reminderId);
     } catch (error) {
       const isFinal = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const described = describeError(error);

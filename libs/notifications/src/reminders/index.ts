@@ -8,3 +8,4 @@ export * from './reminder-relevance.js';
 export * from './reminder-settings.js';
 export * from './reminder.entities.js';
 export * from './reminder-dispatcher.js';
+export * from './reminder-delivery-batcher.js';

@@ -10,7 +10,7 @@ import {
   type ReminderCategory,
   type ReminderChannel,
 } from './reminder-categories.js';
-import { recipientReason, sourceReason } from './reminder-relevance.js';
+import { recipientReason, sourceReasons } from './reminder-relevance.js';
 import { DEFAULT_CLINIC_REMINDER_SETTINGS } from './reminder-settings.js';
 
 export type DeliveryOutcome =
@@ -76,15 +76,46 @@ export interface ReminderDeliveryOptions {
   readonly now?: () => Date;
 }
 
+/** What the locked pass decided for one reminder: an outcome, or push channels still to call. */
+interface Prepared {
+  readonly outcome?: DeliveryOutcome;
+  readonly pending: readonly PendingPush[];
+  readonly channels: readonly ReminderChannel[];
+  readonly category: ReminderCategory;
+  readonly discreet: boolean;
+}
+
+const SELECT_LOCKED = `
+  select r.id, r.category, r.recipient_membership_id, r.recipient_client_id, r.case_id, r.source_type, r.source_id,
+         r.occurrence_key, r.channels, r.discreet, r.fire_at, r.deferred_from, r.status,
+         coalesce(k.timezone, c.timezone, 'UTC') as zone, crs.quiet_start, crs.quiet_end,
+         coalesce(k.email, u.email) as address_email, k.phone as address_phone,
+         s.quiet_start as clinic_quiet_start, s.quiet_end as clinic_quiet_end,
+         k.status as client_status, p.opted_out as client_opted_out, m.status as member_status
+    from reminders r
+    join clinics c on c.id = r.clinic_id
+    left join clinic_reminder_settings s on s.clinic_id = r.clinic_id
+    left join clients k on k.clinic_id = r.clinic_id and k.id = r.recipient_client_id
+    left join client_reminder_settings crs on crs.clinic_id = r.clinic_id and crs.client_id = r.recipient_client_id
+    left join client_reminder_preferences p
+      on p.clinic_id = r.clinic_id and p.client_id = r.recipient_client_id and p.category = r.category
+    left join memberships m on m.clinic_id = r.clinic_id and m.id = r.recipient_membership_id
+    left join users u on u.id = m.user_id and r.recipient_client_id is null
+   where r.clinic_id = $1 and r.id = any($2::uuid[])
+   order by r.id
+     for update of r`;
+
 /**
- * Delivers one claimed reminder, exactly once per channel:
- * 1. in the clinic's unit of work, locks the row; a reminder already sent,
+ * Delivers claimed reminders, exactly once per channel, one or many of a clinic
+ * at a time (the worker batches the jobs that run together; see
+ * ReminderDeliveryBatcher):
+ * 1. in the clinic's unit of work, locks the rows; a reminder already sent,
  *    cancelled, failed or not claimed is left alone (a duplicate job is a no-op);
  *    one that no longer applies (done, on safety hold, opted out) is cancelled;
  *    one that would now land in quiet hours is deferred to their end (never
- *    safety); otherwise the in-app notice and its deliveries row are written in
- *    the same transaction (the row's unique key makes a second one impossible),
- *    and a `sending` row is written for each push channel;
+ *    safety); otherwise the in-app notices and their deliveries rows are written
+ *    in one statement (each row's unique key makes a second one impossible), and
+ *    a `sending` row is written for each push channel;
  * 2. each push channel is called with the delivery's idempotency key, then its
  *    row is marked sent; a crash between the two calls the provider again with
  *    the same key (the provider, or the email's Message-ID, collapses it);
@@ -98,33 +129,37 @@ export class ReminderDelivery {
   }
 
   async deliver(clinicId: string, reminderId: string): Promise<DeliveryOutcome> {
-    const first = await this.options.unitOfWork.run(clinicId, (tx) => this.prepare(tx, reminderId));
-    if (first.outcome !== undefined) return first.outcome;
-    for (const push of first.pending) {
-      const adapter = this.options.push[push.channel];
-      if (adapter === undefined) continue;
-      await this.options.unitOfWork.run(clinicId, (tx) =>
-        tx.query(
-          `update deliveries set provider_calls = provider_calls + 1
-            where clinic_id = $1 and reminder_id = $2 and channel = $3 and status = 'sending'`,
-          [tx.clinicId, reminderId, push.channel],
-        ),
-      );
-      const result = await adapter.send({
-        idempotencyKey: push.idempotencyKey,
-        category: first.category,
-        discreet: first.discreet,
-        to: push.to,
-      });
-      await this.options.unitOfWork.run(clinicId, (tx) =>
-        tx.query(
-          `update deliveries set status = 'sent', sent_at = now(), provider_message_id = $4
-            where clinic_id = $1 and reminder_id = $2 and channel = $3 and status = 'sending'`,
-          [tx.clinicId, reminderId, push.channel, result.providerMessageId.slice(0, 300)],
-        ),
-      );
+    const settled = (await this.deliverMany(clinicId, [reminderId])).get(reminderId.toLowerCase());
+    if (settled === undefined) throw new Error('No outcome for the reminder');
+    if (settled.status === 'rejected') throw settled.reason;
+    return settled.value;
+  }
+
+  /**
+   * Delivers several reminders of one clinic: the decisions and every in-app
+   * delivery in one transaction, then each reminder's push channels on its own.
+   * Answers per reminder id (lower case): its outcome, or the error of its own
+   * push channel (the others are not affected). Throws when the transaction fails.
+   */
+  async deliverMany(
+    clinicId: string,
+    reminderIds: readonly string[],
+  ): Promise<Map<string, PromiseSettledResult<DeliveryOutcome>>> {
+    const ids = [...new Set(reminderIds.map((id) => id.toLowerCase()))];
+    const prepared = await this.options.unitOfWork.run(clinicId, (tx) => this.prepare(tx, ids));
+    const results = new Map<string, PromiseSettledResult<DeliveryOutcome>>();
+    for (const [id, item] of prepared) {
+      if (item.outcome !== undefined) {
+        results.set(id, { status: 'fulfilled', value: item.outcome });
+        continue;
+      }
+      try {
+        results.set(id, { status: 'fulfilled', value: await this.push(clinicId, id, item) });
+      } catch (error) {
+        results.set(id, { status: 'rejected', reason: error });
+      }
     }
-    return this.options.unitOfWork.run(clinicId, (tx) => this.finish(tx, reminderId, first.channels));
+    return results;
   }
 
   /** Records a failed attempt (an error code only); on the last attempt the reminder becomes `failed`, for admins to retry. */
@@ -141,173 +176,228 @@ export class ReminderDelivery {
     );
   }
 
-  private async prepare(
-    tx: TenantTransaction,
-    reminderId: string,
-  ): Promise<{
-    outcome?: DeliveryOutcome;
-    pending: PendingPush[];
-    channels: ReminderChannel[];
-    category: ReminderCategory;
-    discreet: boolean;
-  }> {
-    const [row] = await tx.query<LockedReminder>(
-      `select r.id, r.category, r.recipient_membership_id, r.recipient_client_id, r.case_id, r.source_type, r.source_id,
-              r.occurrence_key, r.channels, r.discreet, r.fire_at, r.deferred_from, r.status,
-              coalesce(k.timezone, c.timezone, 'UTC') as zone, crs.quiet_start, crs.quiet_end,
-              coalesce(k.email, u.email) as address_email, k.phone as address_phone,
-              s.quiet_start as clinic_quiet_start, s.quiet_end as clinic_quiet_end,
-              k.status as client_status, p.opted_out as client_opted_out, m.status as member_status
-         from reminders r
-         join clinics c on c.id = r.clinic_id
-         left join clinic_reminder_settings s on s.clinic_id = r.clinic_id
-         left join clients k on k.clinic_id = r.clinic_id and k.id = r.recipient_client_id
-         left join client_reminder_settings crs on crs.clinic_id = r.clinic_id and crs.client_id = r.recipient_client_id
-         left join client_reminder_preferences p
-           on p.clinic_id = r.clinic_id and p.client_id = r.recipient_client_id and p.category = r.category
-         left join memberships m on m.clinic_id = r.clinic_id and m.id = r.recipient_membership_id
-         left join users u on u.id = m.user_id and r.recipient_client_id is null
-        where r.clinic_id = $1 and r.id = $2
-        for update of r`,
-      [tx.clinicId, reminderId],
-    );
-    const empty = { pending: [], channels: [], category: 'check_in' as ReminderCategory, discreet: false };
-    if (row === undefined) return { ...empty, outcome: { status: 'skipped', reason: 'missing' } };
-    if (row.status !== 'queued') return { ...empty, outcome: { status: 'skipped', reason: row.status } };
-    if (!isReminderCategory(row.category))
-      return { ...empty, outcome: { status: 'skipped', reason: 'unknown_category' } };
-    const category = row.category;
+  private async push(clinicId: string, reminderId: string, prepared: Prepared): Promise<DeliveryOutcome> {
+    for (const push of prepared.pending) {
+      const adapter = this.options.push[push.channel];
+      if (adapter === undefined) continue;
+      await this.options.unitOfWork.run(clinicId, (tx) =>
+        tx.query(
+          `update deliveries set provider_calls = provider_calls + 1
+            where clinic_id = $1 and reminder_id = $2 and channel = $3 and status = 'sending'`,
+          [tx.clinicId, reminderId, push.channel],
+        ),
+      );
+      const result = await adapter.send({
+        idempotencyKey: push.idempotencyKey,
+        category: prepared.category,
+        discreet: prepared.discreet,
+        to: push.to,
+      });
+      await this.options.unitOfWork.run(clinicId, (tx) =>
+        tx.query(
+          `update deliveries set status = 'sent', sent_at = now(), provider_message_id = $4
+            where clinic_id = $1 and reminder_id = $2 and channel = $3 and status = 'sending'`,
+          [tx.clinicId, reminderId, push.channel, result.providerMessageId.slice(0, 300)],
+        ),
+      );
+    }
+    return this.options.unitOfWork.run(clinicId, (tx) => this.finish(tx, reminderId, prepared.channels));
+  }
 
-    const reason =
-      recipientReason(row) ??
-      (await sourceReason(tx, {
-        category,
+  /** The locked pass over a batch: decides each reminder and writes every decision in a few set-based statements. */
+  private async prepare(tx: TenantTransaction, ids: readonly string[]): Promise<Map<string, Prepared>> {
+    const rows = await tx.query<LockedReminder>(SELECT_LOCKED, [tx.clinicId, ids]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const prepared = new Map<string, Prepared>();
+    const done = (id: string, outcome: DeliveryOutcome): void => {
+      prepared.set(id, { outcome, pending: [], channels: [], category: 'check_in', discreet: false });
+    };
+    const live: (LockedReminder & { category: ReminderCategory })[] = [];
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (row === undefined) done(id, { status: 'skipped', reason: 'missing' });
+      else if (row.status !== 'queued') done(id, { status: 'skipped', reason: row.status });
+      else if (!isReminderCategory(row.category)) done(id, { status: 'skipped', reason: 'unknown_category' });
+      else live.push(row as LockedReminder & { category: ReminderCategory });
+    }
+
+    const cancelled: { id: string; reason: string }[] = [];
+    const relevant = live.filter((row) => {
+      const reason = recipientReason(row);
+      if (reason !== null) cancelled.push({ id: row.id, reason });
+      return reason === null;
+    });
+    const sourceSide = await sourceReasons(
+      tx,
+      relevant.map((row) => ({
+        category: row.category,
         sourceId: row.source_id,
         occurrenceKey: row.occurrence_key,
         caseId: row.case_id,
         recipientClientId: row.recipient_client_id,
         recipientMembershipId: row.recipient_membership_id,
-      }));
-    if (reason !== null) {
-      await tx.query(
-        `update reminders set status = 'cancelled', cancelled_reason = $3, claim_token = null, updated_at = now()
-          where clinic_id = $1 and id = $2`,
-        [tx.clinicId, reminderId, reason],
-      );
-      return { ...empty, outcome: { status: 'cancelled', reason } };
-    }
+      })),
+    );
 
     const now = this.now();
-    if (!CATEGORY_RULES[category].safety) {
-      const clinicQuiet =
-        row.clinic_quiet_start !== null && row.clinic_quiet_end !== null
-          ? { start: row.clinic_quiet_start, end: row.clinic_quiet_end }
-          : DEFAULT_CLINIC_REMINDER_SETTINGS.quietHours;
-      const quiet: QuietHours =
-        row.quiet_start !== null && row.quiet_end !== null
-          ? { start: row.quiet_start, end: row.quiet_end }
-          : clinicQuiet;
-      if (isInQuietHours(now, row.zone, quiet)) {
-        // Late (a backlog or an outage pushed it into the night): deferred again, never dropped.
-        const { fireAt } = deferThroughQuietHours(now, row.zone, quiet);
+    const deferred: { id: string; fireAt: Date }[] = [];
+    const inApp: {
+      row: LockedReminder & { category: ReminderCategory };
+      channels: ReminderChannel[];
+      last: boolean;
+    }[] = [];
+    const pushing: { row: LockedReminder & { category: ReminderCategory }; channels: ReminderChannel[] }[] = [];
+    relevant.forEach((row, index) => {
+      const reason = sourceSide[index];
+      if (reason !== null) {
+        cancelled.push({ id: row.id, reason });
+        return;
+      }
+      if (!CATEGORY_RULES[row.category].safety) {
+        const clinicQuiet =
+          row.clinic_quiet_start !== null && row.clinic_quiet_end !== null
+            ? { start: row.clinic_quiet_start, end: row.clinic_quiet_end }
+            : DEFAULT_CLINIC_REMINDER_SETTINGS.quietHours;
+        const quiet: QuietHours =
+          row.quiet_start !== null && row.quiet_end !== null
+            ? { start: row.quiet_start, end: row.quiet_end }
+            : clinicQuiet;
+        if (isInQuietHours(now, row.zone, quiet)) {
+          // Late (a backlog or an outage pushed it into the night): deferred again, never dropped.
+          deferred.push({ id: row.id, fireAt: deferThroughQuietHours(now, row.zone, quiet).fireAt });
+          return;
+        }
+      }
+      // Channels whose adapter is not configured (email without SMTP) are dropped, never pretended.
+      const channels = row.channels.filter(
+        (channel): channel is ReminderChannel =>
+          channel === 'in_app' ||
+          (channel === 'email' && this.options.push.email !== undefined && row.address_email !== null) ||
+          (channel === 'sms' && this.options.push.sms !== undefined && row.address_phone !== null),
+      );
+      if (channels.length === 0) {
+        cancelled.push({ id: row.id, reason: 'no_channel' });
+        return;
+      }
+      const hasPush = channels.some((channel) => channel !== 'in_app');
+      if (channels.includes('in_app') && row.recipient_membership_id !== null)
+        inApp.push({ row, channels, last: !hasPush });
+      if (hasPush || row.recipient_membership_id === null) pushing.push({ row, channels });
+      else done(row.id, { status: 'sent', channels });
+    });
+
+    if (cancelled.length > 0) {
+      await tx.query(
+        `update reminders r set status = 'cancelled', cancelled_reason = t.reason, claim_token = null, updated_at = now()
+           from unnest($2::uuid[], $3::text[]) as t(id, reason)
+          where r.clinic_id = $1 and r.id = t.id`,
+        [tx.clinicId, cancelled.map((item) => item.id), cancelled.map((item) => item.reason)],
+      );
+      for (const item of cancelled) done(item.id, { status: 'cancelled', reason: item.reason });
+    }
+    if (deferred.length > 0) {
+      await tx.query(
+        `update reminders r set status = 'pending', fire_at = t.fire_at, deferred_from = coalesce(r.deferred_from, r.fire_at),
+                claim_token = null, claimed_until = null, updated_at = now()
+           from unnest($2::uuid[], $3::timestamptz[]) as t(id, fire_at)
+          where r.clinic_id = $1 and r.id = t.id`,
+        [tx.clinicId, deferred.map((item) => item.id), deferred.map((item) => item.fireAt.toISOString())],
+      );
+      for (const item of deferred) done(item.id, { status: 'deferred', fireAt: item.fireAt });
+    }
+    if (inApp.length > 0) await this.writeInApp(tx, inApp);
+
+    for (const { row, channels } of pushing) {
+      const pending: PendingPush[] = [];
+      for (const channel of channels) {
+        if (channel === 'in_app') continue;
+        const key = deliveryKey(tx.clinicId, row.id, row.occurrence_key, channel);
         await tx.query(
-          `update reminders set status = 'pending', fire_at = $3, deferred_from = coalesce(deferred_from, fire_at),
-                  claim_token = null, claimed_until = null, updated_at = now()
-            where clinic_id = $1 and id = $2`,
-          [tx.clinicId, reminderId, fireAt.toISOString()],
+          `insert into deliveries (clinic_id, reminder_id, occurrence_key, channel, idempotency_key)
+           values ($1, $2, $3, $4, $5) on conflict do nothing`,
+          [tx.clinicId, row.id, row.occurrence_key, channel, key],
         );
-        return { ...empty, outcome: { status: 'deferred', fireAt } };
+        const [delivery] = await tx.query<{ status: string }>(
+          'select status from deliveries where clinic_id = $1 and reminder_id = $2 and occurrence_key = $3 and channel = $4',
+          [tx.clinicId, row.id, row.occurrence_key, channel],
+        );
+        if (delivery?.status === 'sending') {
+          pending.push({
+            channel,
+            idempotencyKey: key,
+            to: channel === 'email' ? (row.address_email ?? '') : (row.address_phone ?? ''),
+          });
+        }
+      }
+      if (pending.length === 0) {
+        done(row.id, await this.finish(tx, row.id, channels));
+      } else {
+        prepared.set(row.id, { pending, channels, category: row.category, discreet: row.discreet });
       }
     }
+    return prepared;
+  }
 
-    // Channels whose adapter is not configured (email without SMTP) are dropped, never pretended.
-    const channels = row.channels.filter(
-      (channel): channel is ReminderChannel =>
-        channel === 'in_app' ||
-        (channel === 'email' && this.options.push.email !== undefined && row.address_email !== null) ||
-        (channel === 'sms' && this.options.push.sms !== undefined && row.address_phone !== null),
+  /**
+   * The in-app deliveries of a batch in one statement: each deliveries row, its
+   * notification (only when that row is new) and, when no push channel is left,
+   * the reminder's `sent`.
+   */
+  private async writeInApp(
+    tx: TenantTransaction,
+    items: readonly {
+      row: LockedReminder & { category: ReminderCategory };
+      channels: ReminderChannel[];
+      last: boolean;
+    }[],
+  ): Promise<void> {
+    const keys = items.map(({ row }) => deliveryKey(tx.clinicId, row.id, row.occurrence_key, 'in_app'));
+    await tx.query(
+      `with input as (
+         select * from unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
+                              $9::uuid[], $10::text[], $11::uuid[], $12::text[], $13::boolean[])
+           as t(reminder_id, occurrence_key, idempotency_key, notification_id, membership_id, kind, title, case_id,
+                subject_type, subject_id, channels, last)
+       ), delivery as (
+         insert into deliveries (clinic_id, reminder_id, occurrence_key, channel, idempotency_key, status,
+                                 provider_message_id, provider_calls, sent_at)
+         select $1, i.reminder_id, i.occurrence_key, 'in_app', i.idempotency_key, 'sent', i.notification_id::text, 1, now()
+           from input i
+         on conflict do nothing
+         returning reminder_id
+       ), notice as (
+         insert into notifications (clinic_id, id, recipient_membership_id, kind, title, case_id, subject_type, subject_id)
+         select $1, i.notification_id, i.membership_id, i.kind, i.title, i.case_id, i.subject_type, i.subject_id
+           from input i join delivery d on d.reminder_id = i.reminder_id
+         on conflict do nothing
+         returning id
+       )
+       update reminders r set status = 'sent', sent_at = now(), channels = string_to_array(i.channels, ','),
+              claim_token = null, updated_at = now()
+         from input i
+        where r.clinic_id = $1 and r.id = i.reminder_id and r.status = 'queued' and i.last`,
+      [
+        tx.clinicId,
+        items.map(({ row }) => row.id),
+        items.map(({ row }) => row.occurrence_key),
+        keys,
+        keys.map(uuidFromKey),
+        items.map(({ row }) => row.recipient_membership_id),
+        items.map(({ row }) => `reminder.${row.category}`),
+        items.map(({ row }) => (row.discreet ? 'You have a new message' : CATEGORY_RULES[row.category].title)),
+        items.map(({ row }) => (row.discreet ? null : row.case_id)),
+        items.map(({ row }) => (row.discreet ? null : row.source_type)),
+        items.map(({ row }) => (row.discreet ? null : row.source_id)),
+        items.map(({ channels }) => channels.join(',')),
+        items.map(({ last }) => last),
+      ],
     );
-    if (channels.length === 0) {
-      await tx.query(
-        `update reminders set status = 'cancelled', cancelled_reason = 'no_channel', claim_token = null, updated_at = now()
-          where clinic_id = $1 and id = $2`,
-        [tx.clinicId, reminderId],
-      );
-      return { ...empty, outcome: { status: 'cancelled', reason: 'no_channel' } };
-    }
-
-    const pushChannels = channels.filter((channel) => channel !== 'in_app');
-    if (channels.includes('in_app') && row.recipient_membership_id !== null) {
-      const key = deliveryKey(tx.clinicId, reminderId, row.occurrence_key, 'in_app');
-      // The deliveries row, its notification and (with no push channel left) the reminder's `sent`: one statement.
-      await tx.query(
-        `with delivery as (
-           insert into deliveries (clinic_id, reminder_id, occurrence_key, channel, idempotency_key, status,
-                                   provider_message_id, provider_calls, sent_at)
-           values ($1, $2, $3, 'in_app', $4, 'sent', $5::text, 1, now())
-           on conflict do nothing
-           returning reminder_id
-         ), notice as (
-           insert into notifications (clinic_id, id, recipient_membership_id, kind, title, case_id, subject_type, subject_id)
-           select $1, $5::uuid, $6::uuid, $7::text, $8::text, $9::uuid, $10::text, $11::uuid from delivery
-           on conflict do nothing
-           returning id
-         ), sent as (
-           update reminders set status = 'sent', sent_at = now(), channels = $12::text[], claim_token = null, updated_at = now()
-            where clinic_id = $1 and id = $2 and status = 'queued' and $13::boolean
-           returning id
-         )
-         select (select count(*) from notice)::int as notices, (select count(*) from sent)::int as sent`,
-        [
-          tx.clinicId,
-          reminderId,
-          row.occurrence_key,
-          key,
-          uuidFromKey(key),
-          row.recipient_membership_id,
-          `reminder.${category}`,
-          row.discreet ? 'You have a new message' : CATEGORY_RULES[category].title,
-          row.discreet ? null : row.case_id,
-          row.discreet ? null : row.source_type,
-          row.discreet ? null : row.source_id,
-          channels,
-          pushChannels.length === 0,
-        ],
-      );
-      if (pushChannels.length === 0) return { ...empty, outcome: { status: 'sent', channels } };
-    }
-    const pending: PendingPush[] = [];
-    for (const channel of channels) {
-      if (channel === 'in_app') continue;
-      const key = deliveryKey(tx.clinicId, reminderId, row.occurrence_key, channel);
-      await tx.query(
-        `insert into deliveries (clinic_id, reminder_id, occurrence_key, channel, idempotency_key)
-         values ($1, $2, $3, $4, $5) on conflict do nothing`,
-        [tx.clinicId, reminderId, row.occurrence_key, channel, key],
-      );
-      const [delivery] = await tx.query<{ status: string }>(
-        'select status from deliveries where clinic_id = $1 and reminder_id = $2 and occurrence_key = $3 and channel = $4',
-        [tx.clinicId, reminderId, row.occurrence_key, channel],
-      );
-      if (delivery?.status === 'sending') {
-        pending.push({
-          channel,
-          idempotencyKey: key,
-          to: channel === 'email' ? (row.address_email ?? '') : (row.address_phone ?? ''),
-        });
-      }
-    }
-    if (pending.length === 0) {
-      const outcome = await this.finish(tx, reminderId, channels);
-      return { outcome, pending, channels, category, discreet: row.discreet };
-    }
-    return { pending, channels, category, discreet: row.discreet };
   }
 
   private async finish(
     tx: TenantTransaction,
     reminderId: string,
-    channels: ReminderChannel[],
+    channels: readonly ReminderChannel[],
   ): Promise<DeliveryOutcome> {
     await tx.query(
       `update reminders set status = 'sent', sent_at = now(), channels = $3::text[], claim_token = null, updated_at = now()

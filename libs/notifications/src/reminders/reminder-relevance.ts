@@ -12,9 +12,10 @@ export interface RelevanceInput {
 }
 
 /**
- * Per category: a query answering why the reminder no longer applies (a reason
- * code) or null when it still does. Parameters: $1 clinic, $2 source id,
- * $3 occurrence key, $4 recipient client (or null), $5 recipient membership.
+ * Per category: a scalar subquery answering why the reminder no longer applies
+ * (a reason code) or null when it still does, over the row `p` (clinic_id,
+ * source_id, occurrence_key, client_id, membership_id), so that one statement
+ * answers for a whole batch of reminders of that category.
  * A case on safety hold gets no joint or partner reminders (clinical.md §4.3).
  */
 const RELEVANCE_SQL: Readonly<Record<ReminderCategory, string>> = {
@@ -23,35 +24,36 @@ const RELEVANCE_SQL: Readonly<Record<ReminderCategory, string>> = {
   assignment_overdue: assignmentSql(),
   check_in: `
     select case when c.id is null or c.status <> 'active' then 'case_inactive'
-                when c.safety_status = 'safety_hold' then 'safety_hold' end as reason
-      from (select 1) one left join cases c on c.clinic_id = $1 and c.id = $2`,
+                when c.safety_status = 'safety_hold' then 'safety_hold' end
+      from (select 1) one left join cases c on c.clinic_id = p.clinic_id and c.id = p.source_id`,
   session_tomorrow: `
     select case when s.id is null or s.status <> 'scheduled' then 'resolved'
-                when (extract(epoch from s.starts_at) * 1000)::bigint::text <> $3 then 'rescheduled'
-                when s.kind = 'joint' and c.safety_status = 'safety_hold' then 'safety_hold' end as reason
+                when (extract(epoch from s.starts_at) * 1000)::bigint::text <> p.occurrence_key then 'rescheduled'
+                when s.kind = 'joint' and c.safety_status = 'safety_hold' then 'safety_hold' end
       from (select 1) one
-      left join therapy_sessions s on s.clinic_id = $1 and s.id = $2
+      left join therapy_sessions s on s.clinic_id = p.clinic_id and s.id = p.source_id
       left join cases c on c.clinic_id = s.clinic_id and c.id = s.case_id`,
   measure_due: `
-    select case when m.id is null or m.status <> 'due' then 'resolved' end as reason
-      from (select 1) one left join measure_administrations m on m.clinic_id = $1 and m.id = $2`,
+    select case when m.id is null or m.status <> 'due' then 'resolved' end
+      from (select 1) one left join measure_administrations m on m.clinic_id = p.clinic_id and m.id = p.source_id`,
   plan_review: `
-    select case when r.case_id is null or r.review_date is distinct from $3::date then 'resolved'
+    select case when r.case_id is null or r.review_date is distinct from p.occurrence_key::date then 'resolved'
                 when c.status = 'closed' then 'case_inactive'
-                when $4::uuid is not null and c.safety_status = 'safety_hold' then 'safety_hold' end as reason
+                when p.client_id is not null and c.safety_status = 'safety_hold' then 'safety_hold' end
       from (select 1) one
-      left join repair_plans r on r.clinic_id = $1 and r.case_id = $2
+      left join repair_plans r on r.clinic_id = p.clinic_id and r.case_id = p.source_id
       left join cases c on c.clinic_id = r.clinic_id and c.id = r.case_id`,
   note_unsigned: `
     select case when not exists (
       select 1 from progress_notes n
-       where n.clinic_id = $1 and n.author_membership_id = $2 and n.status = 'draft') then 'resolved' end as reason`,
+       where n.clinic_id = p.clinic_id and n.author_membership_id = p.source_id and n.status = 'draft')
+      then 'resolved' end`,
   alert_unacknowledged: `
-    select case when a.id is null or a.status <> 'open' then 'resolved' end as reason
-      from (select 1) one left join safety_alerts a on a.clinic_id = $1 and a.id = $2`,
+    select case when a.id is null or a.status <> 'open' then 'resolved' end
+      from (select 1) one left join safety_alerts a on a.clinic_id = p.clinic_id and a.id = p.source_id`,
   // The push copy of an alert (its in-app notice went through the safety queue): always sent.
-  safety_alert: `select null::text as reason`,
-  safety_escalation: `select null::text as reason`,
+  safety_alert: `select null::text`,
+  safety_escalation: `select null::text`,
 };
 
 function assignmentSql(): string {
@@ -60,9 +62,9 @@ function assignmentSql(): string {
                   then 'resolved'
                 when c.status = 'closed' then 'case_inactive'
                 when c.safety_status = 'safety_hold' and (a.paired or a.visibility in ('shared', 'reveal'))
-                  then 'safety_hold' end as reason
+                  then 'safety_hold' end
       from (select 1) one
-      left join assignment_occurrences o on o.clinic_id = $1 and o.id = $2
+      left join assignment_occurrences o on o.clinic_id = p.clinic_id and o.id = p.source_id
       left join assignments a on a.clinic_id = o.clinic_id and a.id = o.assignment_id
       left join cases c on c.clinic_id = o.clinic_id and c.id = o.case_id`;
 }
@@ -109,16 +111,36 @@ export async function irrelevanceReason(tx: TenantTransaction, input: RelevanceI
 
 /** The source's side: done, rescheduled, or a joint reminder on a case on safety hold. */
 export async function sourceReason(tx: TenantTransaction, input: RelevanceInput): Promise<string | null> {
-  // Every query names all five parameters (typed here), whatever it uses.
-  const sql = `with params as (select $1::uuid as clinic_id, $2::uuid as source_id, $3::text as occurrence_key,
-                                      $4::uuid as client_id, $5::uuid as membership_id)
-               ${RELEVANCE_SQL[input.category]}`;
-  const [row] = await tx.query<{ reason: string | null }>(sql, [
-    tx.clinicId,
-    input.sourceId,
-    input.occurrenceKey,
-    input.recipientClientId,
-    input.recipientMembershipId,
-  ]);
-  return row?.reason ?? null;
+  const [reason] = await sourceReasons(tx, [input]);
+  return reason ?? null;
+}
+
+/**
+ * The source's side for many reminders at once, in input order: one statement
+ * per category present (the category's subquery over an unnest of the inputs).
+ */
+export async function sourceReasons(
+  tx: TenantTransaction,
+  inputs: readonly RelevanceInput[],
+): Promise<(string | null)[]> {
+  const reasons: (string | null)[] = inputs.map(() => null);
+  const byCategory = new Map<ReminderCategory, number[]>();
+  inputs.forEach((input, index) => byCategory.set(input.category, [...(byCategory.get(input.category) ?? []), index]));
+  for (const [category, indexes] of byCategory) {
+    const rows = await tx.query<{ i: string; reason: string | null }>(
+      `select t.i, (${RELEVANCE_SQL[category]}) as reason
+         from unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[]) with ordinality
+           as t(source_id, occurrence_key, client_id, membership_id, i)
+        cross join lateral (select $1::uuid as clinic_id, t.source_id, t.occurrence_key, t.client_id, t.membership_id) p`,
+      [
+        tx.clinicId,
+        indexes.map((index) => inputs[index].sourceId),
+        indexes.map((index) => inputs[index].occurrenceKey),
+        indexes.map((index) => inputs[index].recipientClientId),
+        indexes.map((index) => inputs[index].recipientMembershipId),
+      ],
+    );
+    for (const row of rows) reasons[indexes[Number(row.i) - 1]] = row.reason;
+  }
+  return reasons;
 }
