@@ -124,6 +124,8 @@ export const scenario = {
     await insert('burst', count, () => later);
     await admin.query('analyze reminders');
     const worker = await ctx.startNode('mend-reminder-worker', ctx.dist('apps/worker/src/main.js'), {
+      // e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the worker.
+      nodeArgs: (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
       env: ctx.mendEnv(urls, {
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
