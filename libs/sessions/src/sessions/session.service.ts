@@ -214,7 +214,7 @@ export class SessionService {
       actorMembershipId: viewer.principal.membershipId,
       metadata: { caseId: viewer.case.caseId, entries: visible.length },
     });
-    return Promise.all(visible.map((row) => this.view(tx, viewer, row)));
+    return this.views(tx, viewer, visible);
   }
 
   async get(tx: TenantTransaction, viewer: CaseViewer, sessionId: string): Promise<SessionView> {
@@ -410,6 +410,13 @@ export class SessionService {
   }
 
   private async view(tx: TenantTransaction, viewer: CaseViewer, row: SessionRow): Promise<SessionView> {
+    const [view] = await this.views(tx, viewer, [row]);
+    return view;
+  }
+
+  /** The views of sessions of one case: three statements whatever their number (zones, attendance, history). */
+  private async views(tx: TenantTransaction, viewer: CaseViewer, rows: readonly SessionRow[]): Promise<SessionView[]> {
+    if (rows.length === 0) return [];
     const zones = await tx.query<{ client_id: string | null; timezone: string }>(
       `select null::uuid as client_id, k.timezone from clinics k where k.id = $1
        union all
@@ -417,32 +424,22 @@ export class SessionService {
          join clients c on c.clinic_id = p.clinic_id and c.id = p.client_id
          join clinics k on k.id = p.clinic_id
         where p.clinic_id = $1 and p.case_id = $2`,
-      [tx.clinicId, row.case_id],
+      [tx.clinicId, viewer.case.caseId],
     );
-    const ownClient = viewer.kind === 'participant' ? viewer.clientId.toLowerCase() : null;
-    const localTimes = zones
-      .filter((zone) =>
-        ownClient === null
-          ? row.kind === 'joint' || zone.client_id === null || zone.client_id === row.individual_client_id
-          : zone.client_id?.toLowerCase() === ownClient,
-      )
-      .map((zone) => ({
-        clientId: zone.client_id,
-        timezone: zone.timezone ?? 'UTC',
-        startsAt: toZonedIso(row.starts_at, zone.timezone ?? 'UTC'),
-        endsAt: toZonedIso(row.ends_at, zone.timezone ?? 'UTC'),
-      }));
+    const sessionIds = rows.map((row) => row.id);
     const attendanceRows = await tx.query<{
+      session_id: string;
       client_id: string;
       attendance: AttendanceStatus;
       recorded_at: Date;
       recorded_by_membership_id: string;
     }>(
-      `select client_id, attendance, recorded_at, recorded_by_membership_id from therapy_session_attendance
-        where clinic_id = $1 and session_id = $2 order by client_id`,
-      [tx.clinicId, row.id],
+      `select session_id, client_id, attendance, recorded_at, recorded_by_membership_id from therapy_session_attendance
+        where clinic_id = $1 and session_id = any($2::uuid[]) order by session_id, client_id`,
+      [tx.clinicId, sessionIds],
     );
-    const history = await tx.query<{
+    const historyRows = await tx.query<{
+      session_id: string;
       kind: SessionEventKind;
       from_status: SessionStatus | null;
       to_status: SessionStatus;
@@ -453,11 +450,20 @@ export class SessionService {
       at: Date;
       by_membership_id: string;
     }>(
-      `select kind, from_status, to_status, from_starts_at, from_ends_at, to_starts_at, to_ends_at, at, by_membership_id
-         from therapy_session_events where clinic_id = $1 and session_id = $2 order by seq`,
-      [tx.clinicId, row.id],
+      `select session_id, kind, from_status, to_status, from_starts_at, from_ends_at, to_starts_at, to_ends_at, at,
+              by_membership_id
+         from therapy_session_events where clinic_id = $1 and session_id = any($2::uuid[]) order by session_id, seq`,
+      [tx.clinicId, sessionIds],
     );
-    return {
+    const group = <T extends { session_id: string }>(items: readonly T[]): Map<string, T[]> => {
+      const bySession = new Map<string, T[]>();
+      for (const item of items) bySession.set(item.session_id, [...(bySession.get(item.session_id) ?? []), item]);
+      return bySession;
+    };
+    const attendanceBySession = group(attendanceRows);
+    const historyBySession = group(historyRows);
+    const ownClient = viewer.kind === 'participant' ? viewer.clientId.toLowerCase() : null;
+    return rows.map((row) => ({
       id: row.id,
       caseId: row.case_id,
       counselorMembershipId: row.counselor_membership_id,
@@ -469,8 +475,19 @@ export class SessionService {
       durationMinutes: Math.round((row.ends_at.getTime() - row.starts_at.getTime()) / 60_000),
       status: row.status,
       statusChangedAt: row.status_changed_at,
-      localTimes,
-      attendance: attendanceRows
+      localTimes: zones
+        .filter((zone) =>
+          ownClient === null
+            ? row.kind === 'joint' || zone.client_id === null || zone.client_id === row.individual_client_id
+            : zone.client_id?.toLowerCase() === ownClient,
+        )
+        .map((zone) => ({
+          clientId: zone.client_id,
+          timezone: zone.timezone ?? 'UTC',
+          startsAt: toZonedIso(row.starts_at, zone.timezone ?? 'UTC'),
+          endsAt: toZonedIso(row.ends_at, zone.timezone ?? 'UTC'),
+        })),
+      attendance: (attendanceBySession.get(row.id) ?? [])
         .filter((entry) => ownClient === null || entry.client_id.toLowerCase() === ownClient)
         .map((entry) => ({
           clientId: entry.client_id,
@@ -478,7 +495,7 @@ export class SessionService {
           recordedAt: entry.recorded_at,
           recordedByMembershipId: entry.recorded_by_membership_id,
         })),
-      history: history.map((event) => ({
+      history: (historyBySession.get(row.id) ?? []).map((event) => ({
         kind: event.kind,
         fromStatus: event.from_status,
         toStatus: event.to_status,
@@ -489,7 +506,7 @@ export class SessionService {
         at: event.at,
         byMembershipId: event.by_membership_id,
       })),
-    };
+    }));
   }
 }
 
