@@ -97,9 +97,10 @@ export class Person {
  * Signs a staff member in through the browser, second factor included: on their
  * first sign-in of the run the page enrols an authenticator (the key shown is kept
  * for later sign-ins, and the recovery codes are acknowledged); afterwards a fresh
- * TOTP code is typed. Each step's page is checked with axe.
+ * TOTP code is typed. Each step's page is checked with axe. `landing`: where they
+ * arrive (a clinic admin without a caseload lands in /admin).
  */
-export async function signInStaff(person: Person, email: string): Promise<void> {
+export async function signInStaff(person: Person, email: string, landing: RegExp = /\/counselor/): Promise<void> {
   const { page } = person;
   await person.signIn(email);
   const codeField = page.getByLabel(/^Code from your authenticator app/);
@@ -121,7 +122,7 @@ export async function signInStaff(person: Person, email: string): Promise<void> 
     await person.checkPage();
     await done.click();
   }
-  await page.waitForURL(/\/counselor/);
+  await page.waitForURL(landing);
 }
 
 function pathOf(url: string): string {

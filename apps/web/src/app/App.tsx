@@ -2,6 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 
+import { AdminRoutes } from '../admin/AdminRoutes';
 import { createQueryClient } from '../api/query-client';
 import { InvitationPage } from '../auth/InvitationPage';
 import { PasswordResetPage } from '../auth/PasswordResetPage';
@@ -22,6 +23,7 @@ import { NotFound } from './NotFound';
  *   /sign-in, /invitations/accept?token=, /password-reset?token=   (public)
  *   /portal/*             → the client portal (src/portal/PortalRoutes.tsx), clients only
  *   /counselor/*          → the counselor workspace (src/counselor/CounselorRoutes.tsx), staff only
+ *   /admin/*              → the administration area (src/admin/AdminRoutes.tsx), clinic admins only
  */
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -48,6 +50,14 @@ export function App() {
                 element={
                   <RequireSession audience="staff">
                     <CounselorRoutes />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/admin/*"
+                element={
+                  <RequireSession audience="staff">
+                    <AdminRoutes />
                   </RequireSession>
                 }
               />

@@ -15,9 +15,20 @@ export function isStaff(me: Pick<Me, 'roles'>): boolean {
   return me.roles.some((role) => STAFF_ROLES.includes(role));
 }
 
-/** Where a person lands after signing in: clients in the portal, staff in the counselor workspace. */
+export function isClinicAdmin(me: Pick<Me, 'roles'>): boolean {
+  return me.roles.includes('clinic_admin');
+}
+
+/**
+ * Where a person lands after signing in: clients in the portal; a clinic admin
+ * with no clinical role (no caseload) in the administration area; other staff in
+ * the counselor workspace (admins who also counsel or supervise reach the
+ * administration from its navigation).
+ */
 export function landingPath(me: Pick<Me, 'roles'>): string {
-  return isStaff(me) ? '/counselor' : '/portal';
+  if (!isStaff(me)) return '/portal';
+  const clinical = me.roles.includes('counselor') || me.roles.includes('supervisor');
+  return isClinicAdmin(me) && !clinical ? '/admin' : '/counselor';
 }
 
 type SessionState =

@@ -119,9 +119,13 @@ export function CaseLayout() {
             <Badge tone="info">{CASE_STATUS_LABELS[caseView.status]}</Badge>{' '}
             <Badge>{caseView.phase ? PHASE_LABELS[caseView.phase] : 'No plan yet'}</Badge>{' '}
             <span className="cw-muted">
-              {caseView.participants
-                .map((p) => `${p.displayName}${p.roleLabel ? ` (${p.roleLabel})` : ''}`)
-                .join(' · ')}
+              {caseView.participants.map((p, index) => (
+                <span key={p.clientId}>
+                  {index > 0 && ' · '}
+                  <Link to={`/counselor/clients/${p.clientId}`}>{p.displayName}</Link>
+                  {p.roleLabel ? ` (${p.roleLabel})` : ''}
+                </span>
+              ))}
             </span>
           </p>
           <CaseFlags caseView={caseView} />

@@ -4,6 +4,11 @@ import { Route, Routes } from 'react-router';
 
 import { Layout } from '../app/Layout';
 import { NotFound } from '../app/NotFound';
+import { isClinicAdmin, useMe } from '../auth/session';
+import { ClientRecordPage } from '../clients/ClientRecordPage';
+import { NotificationsPage } from '../notifications/NotificationsPage';
+import { useNotificationsLabel } from '../notifications/queries';
+import { CounselorReportsRoutes } from '../reports/CounselorReportsRoutes';
 import { AssignmentPage } from './AssignmentPage';
 import { AssignPage } from './AssignPage';
 import { BoundaryEventsPage } from './BoundaryEventsPage';
@@ -29,10 +34,21 @@ import { TimelinePage } from './TimelinePage';
  *     /homework/assignments/:assignmentId        one assignment and its occurrences
  *     /homework/occurrences/:occurrenceId        reviewing a submission (feedback, release approval)
  *     /ledger, /boundaries, /readiness, /timeline, /disclosures
+ *   /counselor/reports, /counselor/reports/:reportId   request and follow reports (src/reports)
+ *   /counselor/notifications                     the notification centre (src/notifications)
+ *   /counselor/clients/:clientId                 a client's record and reminder preferences (src/clients)
  */
 export function CounselorRoutes() {
+  const me = useMe();
+  const notificationsLabel = useNotificationsLabel();
+  const nav = [
+    { to: '/counselor', label: 'Caseload', end: true },
+    { to: '/counselor/reports', label: 'Reports' },
+    { to: '/counselor/notifications', label: notificationsLabel },
+    ...(isClinicAdmin(me) ? [{ to: '/admin', label: 'Administration' }] : []),
+  ];
   return (
-    <Layout homePath="/counselor" nav={[{ to: '/counselor', label: 'Caseload', end: true }]}>
+    <Layout homePath="/counselor" nav={nav}>
       <Routes>
         <Route index element={<CaseloadPage />} />
         <Route path="cases/:caseId" element={<CaseLayout />}>
@@ -50,6 +66,18 @@ export function CounselorRoutes() {
           <Route path="timeline" element={<TimelinePage />} />
           <Route path="disclosures" element={<DisclosuresPage />} />
         </Route>
+        <Route path="reports/*" element={<CounselorReportsRoutes />} />
+        <Route path="clients/:clientId" element={<ClientRecordPage />} />
+        <Route
+          path="notifications"
+          element={
+            <NotificationsPage
+              linkFor={(item) =>
+                item.caseId !== null ? { to: `/counselor/cases/${item.caseId}`, label: 'Open the case' } : undefined
+              }
+            />
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>

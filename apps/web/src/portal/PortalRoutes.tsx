@@ -1,7 +1,9 @@
-import { Route, Routes } from 'react-router';
+import { Link, Route, Routes } from 'react-router';
 
 import { Layout, type NavItem } from '../app/Layout';
 import { NotFound } from '../app/NotFound';
+import { NotificationsPage } from '../notifications/NotificationsPage';
+import { ReminderPreferencesPage } from '../notifications/ReminderPreferencesPage';
 import { AgreementsPage } from './AgreementsPage';
 import { OccurrencePage } from './exercise/OccurrencePage';
 import { LedgerPage } from './LedgerPage';
@@ -16,6 +18,7 @@ export const PORTAL_NAV: readonly NavItem[] = [
   { to: '/portal/shared', label: 'Shared with me' },
   { to: '/portal/agreements', label: 'Agreements' },
   { to: '/portal/privacy', label: 'Privacy agreement' },
+  { to: '/portal/notifications', label: 'Notifications' },
 ];
 
 /** /portal/* for clients. */
@@ -29,6 +32,18 @@ export function PortalRoutes() {
         <Route path="shared" element={<SharedPage />} />
         <Route path="agreements" element={<AgreementsPage />} />
         <Route path="privacy" element={<SecretsPolicyPage />} />
+        <Route
+          path="notifications"
+          element={
+            <NotificationsPage
+              actions={<Link to="/portal/reminders">Reminder settings</Link>}
+              linkFor={(item) =>
+                item.kind.startsWith('reminder.assignment') ? { to: '/portal', label: 'Open Today' } : undefined
+              }
+            />
+          }
+        />
+        <Route path="reminders" element={<ReminderPreferencesPage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>
