@@ -14,6 +14,9 @@
  *    their reminder settings (their own record) and opts out of one kind; the
  *    admin's audit viewer, filtered to that client and `client.read`, shows both
  *    by name.
+ * 4. The admin's "Failed reminders" page lists the demo's email reminder that
+ *    failed every attempt (who, channel, attempts, error code) and queues it
+ *    again with Retry.
  * Every page visited passes axe (no serious or critical violation); phone and
  * desktop sizes; screenshots go to test-results/screenshots (admin-*.png).
  */
@@ -334,6 +337,33 @@ describe('clinic administration, reports and notifications', () => {
       admin = undefined;
     } catch (error) {
       await keepEvidence({ admin, jordan, counselor }, error);
+    }
+  });
+
+  it('an admin sees the reminder that failed every attempt and queues it again', async () => {
+    let admin: Person | undefined;
+    try {
+      admin = await Person.open(browser, DESKTOP);
+      const { page } = admin;
+      await signInStaff(admin, DEMO.admin, /\/admin$/);
+      await nav(page, 'Failed reminders');
+      await page.getByRole('heading', { level: 1, name: 'Failed reminders' }).waitFor();
+      // The demo's email check-in to Jordan: the mail server refused it eight times.
+      const table = page.getByRole('region', { name: 'Failed reminders' });
+      const row = table.getByRole('row').filter({ hasText: 'Jordan Pike' });
+      await row.getByRole('cell', { name: 'Daily check-in' }).waitFor();
+      await row.getByRole('cell', { name: 'email', exact: true }).waitFor();
+      await row.getByRole('cell', { name: '8', exact: true }).waitFor();
+      await row.getByText('ECONNREFUSED').waitFor();
+      await admin.checkPage('admin-failed-reminders');
+      await row.getByRole('button', { name: 'Retry: Daily check-in for Jordan Pike' }).click();
+      await page.getByRole('status').getByText('One reminder was queued again').waitFor();
+      await page.getByText('No failed reminders.').waitFor();
+      await admin.checkPage();
+      await admin.close();
+      admin = undefined;
+    } catch (error) {
+      await keepEvidence({ admin }, error);
     }
   });
 });

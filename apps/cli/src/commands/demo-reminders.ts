@@ -10,7 +10,9 @@ import { DEMO_CASE_ID, DEMO_CLIENT_IDS } from './demo-cases.js';
  * 18:00, quiet hours 21:00–08:00), Jordan's own check-in time (19:30) and a
  * muted "plan review" category for Casey; a few reminders already delivered,
  * so the notification centre of both partners and of the counselor is not
- * empty (unread); then the reminder rules planned over the seeded homework (the
+ * empty (unread); one email reminder to Jordan that failed every attempt (the
+ * mail server refused: the clinic admin's "Failed reminders" page lists it, with
+ * a retry); then the reminder rules planned over the seeded homework (the
  * worker sends them when due). Idempotent: skipped once the settings exist.
  */
 export async function seedDemoReminders(
@@ -87,6 +89,28 @@ export async function seedDemoReminders(
         item.clientId === null ? 'membership' : 'case',
         sourceId,
         at.toISOString(),
+      ],
+    );
+  }
+  const jordan = members.get('client1');
+  if (jordan !== undefined) {
+    const fireAt = new Date(now.getTime() - 26 * 3600_000);
+    const occurrenceKey = fireAt.toISOString().slice(0, 10);
+    await tx.query(
+      `insert into reminders (clinic_id, id, category, recipient_membership_id, recipient_client_id, case_id, source_type,
+                              source_id, occurrence_key, dedupe_key, channels, due_at, fire_at, status, attempts,
+                              last_error, failed_at)
+       values ($1, $2, 'check_in', $3, $4, $5, 'case', $5, $6, $7, '{email}', $8, $8, 'failed', 8, 'ECONNREFUSED',
+               $8::timestamptz + interval '40 minutes')`,
+      [
+        tx.clinicId,
+        randomUUID(),
+        jordan,
+        DEMO_CLIENT_IDS.client1,
+        DEMO_CASE_ID,
+        `${occurrenceKey}-email`,
+        `demo|failed|${jordan}|${occurrenceKey}`,
+        fireAt.toISOString(),
       ],
     );
   }

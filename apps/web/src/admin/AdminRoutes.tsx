@@ -10,6 +10,7 @@ import { useNotificationsLabel } from '../notifications/queries';
 import { ReportPage } from '../reports/ReportPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { AuditPage } from './AuditPage';
+import { FailedRemindersPage } from './FailedRemindersPage';
 import { MemberPage } from './MemberPage';
 import { SettingsPage } from './SettingsPage';
 import { UsersPage } from './UsersPage';
@@ -21,6 +22,7 @@ import { UsersPage } from './UsersPage';
  *   /admin/users/:membershipId     one member: roles, status, supervision, reset link
  *   /admin/settings                clinic, second factor, reminders, safety escalation, crisis resources
  *   /admin/audit                   the audit trail with filters (?action=&outcome=&actorUserId=&clientId=&…)
+ *   /admin/reminders/failed        reminders that failed every attempt, with a retry
  *   /admin/reports, /:reportId     clinic reports
  *   /admin/notifications           the notification centre
  * A clinic admin without a clinical role lands here; one who also counsels or
@@ -35,6 +37,7 @@ export function AdminRoutes() {
     { to: '/admin', label: 'Users', end: true },
     { to: '/admin/settings', label: 'Clinic settings' },
     { to: '/admin/audit', label: 'Audit trail' },
+    { to: '/admin/reminders/failed', label: 'Failed reminders' },
     { to: '/admin/reports', label: 'Clinic reports' },
     { to: '/admin/notifications', label: notifications },
     ...(clinical ? [{ to: '/counselor', label: 'Counselor workspace' }] : []),
@@ -46,6 +49,7 @@ export function AdminRoutes() {
         <Route path="users/:membershipId" element={<MemberPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="reminders/failed" element={<FailedRemindersPage />} />
         <Route
           path="reports"
           element={
