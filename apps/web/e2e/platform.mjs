@@ -65,8 +65,8 @@ async function waitForHealth(url, child, timeoutMs) {
   throw new Error(`the API was not healthy within ${timeoutMs / 1000} s`);
 }
 
-/** The newest modification time of the web app's sources. */
-function newestWebSource() {
+/** The newest modification time of the files under these paths (generated code and node_modules left out). */
+function newestSource(paths) {
   let newest = 0;
   const visit = (path) => {
     const stat = statSync(path, { throwIfNoEntry: false });
@@ -76,18 +76,28 @@ function newestWebSource() {
       for (const entry of readdirSync(path)) visit(join(path, entry));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const part of ['src', 'public', 'index.html', 'vite.config.ts']) visit(join(repoRoot, 'apps', 'web', part));
+  for (const path of paths) visit(join(repoRoot, path));
   return newest;
 }
 
+const WEB_SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'].map((part) => join('apps', 'web', part));
+const SERVER_SOURCES = ['apps/api/src', 'apps/worker/src', 'apps/cli/src', 'libs', 'migrations'];
+
 /**
- * Builds dist/ (API, worker, CLI and the web app) when it is missing, and the web
- * app again when its sources changed since (the API serves dist/apps/web).
+ * Builds dist/ (API, worker, CLI and the web app) when it is missing or older
+ * than the server's sources, and the web app alone when only its sources
+ * changed since (the API serves dist/apps/web).
  */
 export function ensureBuilt() {
-  if (existsSync(dist('api')) && existsSync(dist('worker')) && existsSync(dist('cli'))) {
+  const built = statSync(dist('cli'), { throwIfNoEntry: false });
+  const serverFresh =
+    built !== undefined &&
+    existsSync(dist('api')) &&
+    existsSync(dist('worker')) &&
+    built.mtimeMs >= newestSource(SERVER_SOURCES);
+  if (serverFresh) {
     const index = statSync(join(repoRoot, 'dist', 'apps', 'web', 'index.html'), { throwIfNoEntry: false });
-    if (index !== undefined && index.mtimeMs >= newestWebSource()) return;
+    if (index !== undefined && index.mtimeMs >= newestSource(WEB_SOURCES)) return;
     say(`Building the web app (${index === undefined ? 'dist/apps/web is missing' : 'its sources changed'})…`);
     const web = spawnSync('npm', ['run', '--silent', 'build', '--workspace', 'apps/web'], {
       cwd: repoRoot,
@@ -96,7 +106,7 @@ export function ensureBuilt() {
     if (web.status !== 0) throw new Error('the web build failed');
     return;
   }
-  say('Building (dist/ is missing)…');
+  say(`Building (${built === undefined ? 'dist/ is missing' : 'the server sources changed'})…`);
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed');
 }
