@@ -351,7 +351,7 @@ describe('clinic administration, reports and notifications', () => {
       // The demo's email check-in to Jordan: the mail server refused it eight times.
       const table = page.getByRole('region', { name: 'Failed reminders' });
       const row = table.getByRole('row').filter({ hasText: 'Jordan Pike' });
-      await row.getByRole('cell', { name: 'Daily check-in' }).waitFor();
+      await row.getByRole('cell', { name: 'Daily check-in', exact: true }).waitFor();
       await row.getByRole('cell', { name: 'email', exact: true }).waitFor();
       await row.getByRole('cell', { name: '8', exact: true }).waitFor();
       await row.getByText('ECONNREFUSED').waitFor();
