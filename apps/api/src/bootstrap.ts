@@ -20,6 +20,8 @@ import { mountQueueDashboard } from './ops/queue-dashboard.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Strict-Transport-Security of every response. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
 
 export interface ApiApplicationOptions {
   readonly extraControllers?: readonly Type[];
@@ -75,6 +77,8 @@ export async function createApiApplication(
     void reply.header('x-request-id', String(request.id));
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
+    // HSTS on every answer (browsers honour it over https only): a year, subdomains too (ASVS 14.4.5).
+    void reply.header('strict-transport-security', STRICT_TRANSPORT_SECURITY);
     if (request.url.startsWith('/api/v1') && !reply.hasHeader('cache-control')) {
       void reply.header('cache-control', 'no-store');
     }
@@ -115,7 +119,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       type: 'apiKey',
       in: 'cookie',
       description:
-        'Browsers: the access cookie set by POST /api/v1/auth/login with tokenDelivery=cookie (named mend_access over plain http in development and the demo). Unsafe methods then need X-CSRF-Token = the mend_csrf cookie.',
+        'Browsers: the access cookie set by POST /api/v1/auth/login with tokenDelivery=cookie (named mend_access only over plain http on a non-loopback host in development). Unsafe methods then need X-CSRF-Token = the mend_csrf cookie.',
     })
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse, FieldProblemResponse] });

@@ -154,11 +154,40 @@ describe('browser clients: cookies and CSRF (PUBLIC_URL https)', () => {
   });
 });
 
-describe('browser clients over plain http (development, demo)', () => {
+describe('browser clients over plain http on loopback (the demo at http://localhost:3000)', () => {
   let api: IdentityApp;
 
   beforeAll(async () => {
     api = await startIdentityApp({ env: { PUBLIC_URL: 'http://localhost:3000' } });
+  });
+  afterAll(() => api.close());
+
+  it('keeps the __Host- prefix and the Secure flag (Chromium and Firefox accept them on loopback)', async () => {
+    const admin = await createClinicWithAdmin(api.identity);
+    const member = await addMember(api.identity, admin.clinicId, ['client']);
+    const response = await postJson(api, '/api/v1/auth/login', {
+      email: member.email,
+      password: member.password,
+      tokenDelivery: 'cookie',
+    });
+    const cookies = setCookies(response);
+    expect(cookies.map((cookie) => cookie.name).sort()).toEqual([
+      '__Host-mend_access',
+      '__Host-mend_csrf',
+      '__Host-mend_refresh',
+    ]);
+    for (const cookie of cookies) {
+      expect(cookie.attributes).toEqual(expect.arrayContaining(['secure', 'samesite=strict', 'path=/']));
+      expect(cookie.attributes.includes('httponly')).toBe(cookie.name !== '__Host-mend_csrf');
+    }
+  });
+});
+
+describe('browser clients over plain http on another host (development on a LAN address)', () => {
+  let api: IdentityApp;
+
+  beforeAll(async () => {
+    api = await startIdentityApp({ env: { PUBLIC_URL: 'http://mend.lan:3000' } });
   });
   afterAll(() => api.close());
 

@@ -81,4 +81,21 @@ describe('the web app served by the API', () => {
     expect((await get('/api')).statusCode).toBe(404);
     expect((await get('/ops/anything')).statusCode).toBe(404);
   });
+
+  it('sends HSTS, nosniff and a referrer policy on pages, assets and API answers; no-store on the API', async () => {
+    for (const url of ['/', '/portal/ledger', '/assets/app-abc123.js', '/favicon.svg', '/api/v1/me', '/api/v1/nope']) {
+      const response = await get(url);
+      expect({ url, hsts: response.headers['strict-transport-security'] }).toEqual({
+        url,
+        hsts: 'max-age=31536000; includeSubDomains',
+      });
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      if (url.startsWith('/api/')) expect(response.headers['cache-control']).toContain('no-store');
+    }
+    const csp = String((await get('/counselor')).headers['content-security-policy']);
+    for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+      expect(csp).toContain(directive);
+    }
+  });
 });

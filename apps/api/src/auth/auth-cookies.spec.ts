@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { csrfTokenFor, type TokenPair } from '@mend/identity';
 
-import { AuthCookies } from './auth-cookies.js';
+import { AuthCookies, isLoopbackHttp } from './auth-cookies.js';
 
 function pair(now: Date): TokenPair {
   return {
@@ -65,8 +65,29 @@ describe('AuthCookies', () => {
     );
   });
 
-  it('over plain http outside production: no prefix, no Secure (browsers would drop the cookies)', () => {
-    const cookies = new AuthCookies({ publicUrl: 'http://localhost:3000', isProduction: false }, key);
+  it('over plain http on loopback (the demo, the browser tests): __Host- names and Secure, as over https', () => {
+    for (const publicUrl of [
+      'http://localhost:3000',
+      'http://app.localhost',
+      'http://127.0.0.1:4100',
+      'http://[::1]:3000',
+    ]) {
+      const cookies = new AuthCookies({ publicUrl, isProduction: false }, key);
+      const { reply, cookies: set } = recordingReply();
+      cookies.set(reply, pair(now), now);
+      expect({ publicUrl, names: [...set.keys()] }).toEqual({
+        publicUrl,
+        names: ['__Host-mend_access', '__Host-mend_refresh', '__Host-mend_csrf'],
+      });
+      expect([...set.values()].every((cookie) => cookie.options.secure === true)).toBe(true);
+    }
+    expect(isLoopbackHttp('http://localhost.example.org')).toBe(false);
+    expect(isLoopbackHttp('http://128.0.0.1')).toBe(false);
+    expect(isLoopbackHttp('https://localhost')).toBe(false);
+  });
+
+  it('over plain http on another host outside production: no prefix, no Secure (browsers would drop the cookies)', () => {
+    const cookies = new AuthCookies({ publicUrl: 'http://mend.lan:3000', isProduction: false }, key);
     const { reply, cookies: set } = recordingReply();
     cookies.set(reply, pair(now), now);
     expect([...set.keys()]).toEqual(['mend_access', 'mend_refresh', 'mend_csrf']);

@@ -16,9 +16,12 @@ export interface CookieNames {
 /**
  * Cookies for browser clients (ASVS 3.3): `__Host-` names (Secure, Path=/, no
  * Domain: no subdomain can set or read them), HttpOnly for the tokens,
- * SameSite=Strict. Over plain http (development and the demo: PUBLIC_URL is
- * http and NODE_ENV is not production) browsers refuse Secure cookies, so the
- * names drop the prefix and the flag.
+ * SameSite=Strict. Also over plain http on a loopback address (the demo at
+ * http://localhost:3000, the browser tests at http://127.0.0.1): Chromium and
+ * Firefox treat loopback as a secure context and keep `Secure`/`__Host-` cookies
+ * there (Safari does not: WebKit bug 281149). Only over plain http on another
+ * host outside production (e.g. a LAN address in development), where every
+ * browser refuses Secure cookies, do the names drop the prefix and the flag.
  */
 export class AuthCookies {
   readonly isSecure: boolean;
@@ -28,7 +31,7 @@ export class AuthCookies {
     config: Pick<MendConfig, 'publicUrl' | 'isProduction'>,
     private readonly csrfKey: Buffer,
   ) {
-    this.isSecure = config.isProduction || config.publicUrl.startsWith('https://');
+    this.isSecure = config.isProduction || config.publicUrl.startsWith('https://') || isLoopbackHttp(config.publicUrl);
     const prefix = this.isSecure ? '__Host-' : '';
     this.names = { access: `${prefix}mend_access`, refresh: `${prefix}mend_refresh`, csrf: `${prefix}mend_csrf` };
   }
@@ -80,6 +83,23 @@ export class AuthCookies {
       maxAge: maxAgeSeconds,
     };
   }
+}
+
+/**
+ * `http://localhost`, `http://*.localhost`, `http://127.x.x.x` or `http://[::1]`: a
+ * potentially trustworthy origin (W3C Secure Contexts §3.2), where Chromium and
+ * Firefox accept Secure cookies over plain http.
+ */
+export function isLoopbackHttp(publicUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }
 
 /** GET, HEAD and OPTIONS change nothing; every other method needs the CSRF header with cookies. */

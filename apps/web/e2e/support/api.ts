@@ -54,6 +54,16 @@ export class ApiSession {
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
+  /** The raw answer (status and headers), whatever its status. */
+  async raw(method: string, path: string): Promise<Response> {
+    const response = await fetch(`${BASE_URL}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.accessToken}` },
+    });
+    await response.clone().arrayBuffer();
+    return response;
+  }
+
   get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);
   }

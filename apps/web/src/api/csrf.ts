@@ -1,6 +1,6 @@
 /**
  * The CSRF double submit (apps/api/src/auth/auth-cookies.ts): the API sets a
- * readable `mend_csrf` cookie (`__Host-mend_csrf` over https) at sign-in; every
+ * readable `__Host-mend_csrf` cookie (`mend_csrf` over plain http on a non-loopback host) at sign-in; every
  * unsafe request echoes it in X-CSRF-Token. The tokens themselves are HttpOnly
  * cookies the page never sees; nothing is kept in localStorage or sessionStorage.
  */
