@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // npm test: checks that PostgreSQL and Redis answer (and says how to start them
 // if not), then runs jest with TZ=UTC and prints "N passed, N failed".
+// `npm test -- --long` (or `node scripts/test.mjs e2e --long …`) sets MEND_TEST_LONG=1 for the long variants.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const [mode = 'all', ...passThrough] = process.argv.slice(2);
+const [mode = 'all', ...args] = process.argv.slice(2);
+// `--long` is ours, not jest's: the long (nightly) variants of the reliability and security
+// suites read MEND_TEST_LONG=1 (more fuzz cases, injection fragments, outbox kills).
+const long = args.includes('--long');
+const passThrough = args.filter((arg) => arg !== '--long');
 const projects = { all: ['unit', 'integration', 'e2e'], unit: ['unit'], integration: ['integration'], e2e: ['e2e'] }[
   mode
 ];
@@ -56,6 +61,8 @@ if (projects.some((project) => project !== 'unit')) {
 
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const resultsFile = join(root, 'test-results', `jest-${mode}.json`);
+// A run that fails before jest writes its results (a global teardown's canary check) must not report a stale file.
+rmSync(resultsFile, { force: true });
 const result = spawnSync(
   process.execPath,
   [
@@ -65,7 +72,7 @@ const result = spawnSync(
     `--outputFile=${resultsFile}`,
     ...passThrough,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC', ...(long && { MEND_TEST_LONG: '1' }) } },
 );
 
 try {

@@ -11,8 +11,12 @@
  * table (every column, as text: notifications, audit_events.metadata, the
  * outbox, every plaintext column; ciphertext cannot contain it), in no log line
  * of the run's log files (every API the e2e tests start logs there at level
- * trace) and in no Redis value of the run's queues. Prints one JSON line;
- * exits 1 when a canary is found anywhere.
+ * trace) and in no Redis value of the run's queues. No log line may hold a
+ * credential or a clinical-text canary either (CREDENTIAL_PATTERNS,
+ * CLINICAL_CANARY_PATTERNS). The scan cannot pass vacuously: a missing log
+ * directory, or no log at all when psychotherapy notes were written, is an error.
+ * Prints one JSON line (files and bytes scanned, what was found, never the
+ * secret itself); exits 1 when anything is found or the scan could not run.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,23 +68,68 @@ async function tablesContaining(client: pg.Client, patterns: string[]): Promise<
   return found;
 }
 
-function logFilesContaining(directory: string, canaries: string[]): { found: string[]; bytes: number } {
-  const found: string[] = [];
-  let bytes = 0;
+/**
+ * Credentials that no log line may hold, whatever test wrote it (reliability.md
+ * DP-6): an access token (a JWT), a refresh, invitation or reset token
+ * (`<clinicId>.<rowId>.<43-character secret>`), a Bearer header with its value,
+ * a password made by the test helpers (`newCredentials` in
+ * test/e2e/auth/support/identity-app.ts: `<adjective>-<noun>-<8 hex>-<3 hex>`).
+ */
+export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
+  /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/,
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[\w-]{40,}/,
+  /Bearer [\w.~+/=-]{20,}/,
+  /(?:^|[^\w-])[a-z]+(?:-[a-z]+)+-[0-9a-f]{8}-[0-9a-f]{3}(?![0-9a-f])/,
+];
+
+/**
+ * The clinical-text canaries the e2e suites store (report scenarios: `CANARY-<label>-<uuid>`; the security
+ * suites: `MENDCANARY-clinical-…`; the audit suite: `Cnry<8 hex>-…`): no log line may hold one either.
+ */
+export const CLINICAL_CANARY_PATTERNS: readonly RegExp[] = [
+  /CANARY-[a-z][\w-]*-[0-9a-f]{8}/i,
+  /MENDCANARY-clinical/,
+  /Cnry[0-9a-f]{8}-/,
+];
+
+interface LogScan {
+  readonly files: number;
+  readonly bytes: number;
+  /** `log <file>:<line>` for each line holding a canary. */
+  readonly canaries: string[];
+  /** `credential in log <file>:<line>` (never the credential itself). */
+  readonly credentials: string[];
+  /** `clinical canary in log <file>:<line>`. */
+  readonly clinical: string[];
+}
+
+/**
+ * Reads every log file of the run once. The directory is created by
+ * test/global-setup.ts before any test: a missing one means the scan would pass
+ * vacuously (a wrong path, or logs written elsewhere), so it throws.
+ */
+function scanLogFiles(directory: string, canaries: readonly string[]): LogScan {
+  if (directory === '') throw new Error('no log directory given (MEND_TEST_LOG_DIR unset): nothing would be scanned');
   let files: string[];
   try {
     files = readdirSync(directory).filter((file) => file.endsWith('.log'));
   } catch {
-    return { found, bytes };
+    throw new Error(`the run's log directory ${directory} does not exist: nothing would be scanned`);
   }
+  const scan: LogScan = { files: files.length, bytes: 0, canaries: [], credentials: [], clinical: [] };
+  let bytes = 0;
   for (const file of files) {
     const text = readFileSync(join(directory, file), 'utf8');
     bytes += text.length;
     text.split('\n').forEach((line, index) => {
-      if (canaries.some((canary) => line.includes(canary))) found.push(`log ${file}:${index + 1}`);
+      if (canaries.some((canary) => line.includes(canary))) scan.canaries.push(`log ${file}:${index + 1}`);
+      if (CREDENTIAL_PATTERNS.some((pattern) => pattern.test(line)))
+        scan.credentials.push(`credential in log ${file}:${index + 1}`);
+      if (CLINICAL_CANARY_PATTERNS.some((pattern) => pattern.test(line)))
+        scan.clinical.push(`clinical canary in log ${file}:${index + 1}`);
     });
   }
-  return { found, bytes };
+  return { ...scan, bytes };
 }
 
 async function redisValuesContaining(url: string, prefix: string, canaries: string[]): Promise<string[]> {
@@ -118,37 +167,54 @@ async function main(): Promise<number> {
       `select to_regclass('public.psychotherapy_notes') is not null as ok`,
     );
     const masterKey = process.env.MASTER_KEY;
-    if (!present[0].ok || masterKey === undefined) {
-      process.stdout.write(`${JSON.stringify({ canaries: 0, skipped: 'no psychotherapy notes table or key' })}\n`);
-      return 0;
+    // Without the table or the key there are no psychotherapy-note canaries to look for; the logs are
+    // still scanned for credentials and clinical canaries.
+    const canaries =
+      !present[0].ok || masterKey === undefined
+        ? []
+        : [
+            ...(await canariesInNotes(
+              client,
+              new EnvelopeEncryption({ id: process.env.MASTER_KEY_ID ?? 'k1', key: Buffer.from(masterKey, 'base64') }),
+            )),
+          ];
+    const logs = scanLogFiles(logDirectory ?? '', canaries);
+    // A psychotherapy note was written through an API, and every API of the run logs at trace
+    // into this directory: no log at all then means the logs went elsewhere and the scan is vacuous.
+    if (canaries.length > 0 && logs.bytes === 0) {
+      throw new Error(`psychotherapy notes were written but ${logDirectory ?? ''} holds no log line to scan`);
     }
-    const envelope = new EnvelopeEncryption({
-      id: process.env.MASTER_KEY_ID ?? 'k1',
-      key: Buffer.from(masterKey, 'base64'),
-    });
-    const canaries = [...(await canariesInNotes(client, envelope))];
-    if (canaries.length === 0) {
-      process.stdout.write(`${JSON.stringify({ canaries: 0 })}\n`);
-      return 0;
-    }
-    const logs = logFilesContaining(logDirectory ?? '', canaries);
     const found = [
-      ...(await tablesContaining(
-        client,
-        canaries.map((canary) => `%${canary}%`),
-      )),
-      ...logs.found,
-      ...(await redisValuesContaining(
-        process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        process.env.QUEUE_PREFIX ?? 'unset',
-        canaries,
-      )),
+      ...(canaries.length === 0
+        ? []
+        : await tablesContaining(
+            client,
+            canaries.map((canary) => `%${canary}%`),
+          )),
+      ...logs.canaries,
+      ...logs.credentials,
+      ...logs.clinical,
+      ...(canaries.length === 0
+        ? []
+        : await redisValuesContaining(
+            process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+            process.env.QUEUE_PREFIX ?? 'unset',
+            canaries,
+          )),
     ];
-    process.stdout.write(`${JSON.stringify({ canaries: canaries.length, logBytes: logs.bytes, found })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ canaries: canaries.length, logFiles: logs.files, logBytes: logs.bytes, found })}\n`,
+    );
     return found.length === 0 ? 0 : 1;
   } finally {
     await client.end();
   }
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  // The scan could not run (no log directory, no database): a failure, never a pass.
+  process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.exitCode = 1;
+}

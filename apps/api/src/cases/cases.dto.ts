@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -245,6 +246,7 @@ export class CreateCaseRequest {
 
   @ApiPropertyOptional({ type: SecretsPolicyRequest })
   @ValidateIf(PRESENT)
+  @IsObject()
   @ValidateNested()
   @Type(() => SecretsPolicyRequest)
   secretsPolicy?: SecretsPolicyRequest;

@@ -163,6 +163,7 @@ export class CreateAssignmentRequest {
 
   @ApiProperty({ type: ScheduleDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ScheduleDto)
   schedule: ScheduleDto;

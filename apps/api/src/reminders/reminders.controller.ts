@@ -16,6 +16,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -87,6 +88,7 @@ export class UpdateClinicReminderSettingsRequest {
 
   @ApiPropertyOptional({ type: QuietHoursDto })
   @ValidateIf(PRESENT)
+  @IsObject()
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto;
@@ -132,6 +134,7 @@ export class ClientReminderPreferencesResponse {
 export class UpdateClientReminderPreferencesRequest {
   @ApiPropertyOptional({ type: QuietHoursDto, nullable: true, description: "null: use the clinic's quiet hours" })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 
 import {
   NARRATIVE_MAX_LENGTH,
@@ -44,6 +54,7 @@ export class RequestReportRequest {
 
   @ApiProperty({ type: ReportPeriodRequest })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReportPeriodRequest)
   period: ReportPeriodRequest;

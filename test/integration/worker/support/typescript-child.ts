@@ -20,12 +20,35 @@ export interface TypeScriptChild {
 /**
  * Runs a TypeScript file of this repository in a child Node process through tsx
  * (as test/global-setup.ts does: tsconfig paths resolved, no build needed).
+ * `stdin: true` gives the parent a pipe to the child's stdin (commands to it).
  */
-export function spawnTypeScript(file: string, env: NodeJS.ProcessEnv): TypeScriptChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], {
+export function spawnTypeScript(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  options: { readonly stdin?: boolean } = {},
+): TypeScriptChild {
+  return spawnNode(['--import', 'tsx', join(ROOT, file)], file, env, options);
+}
+
+/** Runs a JavaScript file (a bundle made by bundle-child.ts) in a child Node process; see spawnTypeScript. */
+export function spawnJavaScript(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  options: { readonly stdin?: boolean } = {},
+): TypeScriptChild {
+  return spawnNode([file], file, env, options);
+}
+
+function spawnNode(
+  args: readonly string[],
+  file: string,
+  env: NodeJS.ProcessEnv,
+  options: { readonly stdin?: boolean },
+): TypeScriptChild {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
