@@ -7,6 +7,7 @@ import { createContext, useContext, useMemo } from 'react';
 import { Link, NavLink, Outlet, useParams } from 'react-router';
 
 import { Loading, ErrorNotice } from '../ui/Status';
+import { clinicalPaths } from './clinical-paths';
 import { Badge } from './components';
 import { CASE_STATUS_LABELS, PHASE_LABELS } from './labels';
 import { counselorPaths } from './paths';
@@ -68,6 +69,11 @@ const PARTS: readonly { readonly label: string; readonly to: (caseId: string) =>
   { label: 'Readiness', to: counselorPaths.readiness },
   { label: 'Timeline', to: counselorPaths.timeline },
   { label: 'Disclosure log', to: counselorPaths.disclosures },
+  { label: 'Sessions', to: clinicalPaths.sessions },
+  { label: 'Progress notes', to: clinicalPaths.notes },
+  { label: 'Private notes', to: clinicalPaths.privateNotes },
+  { label: 'Measures', to: clinicalPaths.measures },
+  { label: 'Safety', to: clinicalPaths.safety },
 ];
 
 export function CaseLayout() {

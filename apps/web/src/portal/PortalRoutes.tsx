@@ -7,6 +7,7 @@ import { ReminderPreferencesPage } from '../notifications/ReminderPreferencesPag
 import { AgreementsPage } from './AgreementsPage';
 import { OccurrencePage } from './exercise/OccurrencePage';
 import { LedgerPage } from './LedgerPage';
+import { MeasurePage, MeasuresPage } from './MeasuresPage';
 import { SecretsPolicyPage } from './SecretsPolicyPage';
 import { SharedPage } from './SharedPage';
 import { TodayPage } from './TodayPage';
@@ -18,6 +19,7 @@ export const PORTAL_NAV: readonly NavItem[] = [
   { to: '/portal/shared', label: 'Shared with me' },
   { to: '/portal/agreements', label: 'Agreements' },
   { to: '/portal/privacy', label: 'Privacy agreement' },
+  { to: '/portal/measures', label: 'Questionnaires' },
   { to: '/portal/notifications', label: 'Notifications' },
 ];
 
@@ -44,6 +46,8 @@ export function PortalRoutes() {
           }
         />
         <Route path="reminders" element={<ReminderPreferencesPage />} />
+        <Route path="measures" element={<MeasuresPage />} />
+        <Route path="measures/:caseId/:administrationId" element={<MeasurePage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>

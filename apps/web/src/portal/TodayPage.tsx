@@ -5,6 +5,7 @@ import { daysBetween, formatDay, formatInstant, todayIn } from '../ui/format';
 import { Page } from '../ui/Page';
 import { Empty, QueryView } from '../ui/Status';
 import { useMyCases, useMyTimezone, useToday, type MyOccurrence } from './portal-data';
+import { DueMeasuresNotice, HoldNotice } from './TodayNotices';
 
 /**
  * Today: what is open for the client, split into overdue, due today and coming
@@ -20,6 +21,8 @@ export function TodayPage() {
       <p className="muted">
         Today is {formatDay(localToday)} ({timezone}).
       </p>
+      <HoldNotice />
+      <DueMeasuresNotice />
       <UnsignedPolicies />
       <QueryView query={today} label="Loading your exercises…">
         {(occurrences) => {
