@@ -14,6 +14,7 @@ import {
   migrateRevertCommand,
 } from './commands/database.commands.js';
 import { keysRotateCommand } from './commands/keys.commands.js';
+import { seedScaleCommand } from './commands/scale.commands.js';
 import { userInviteCommand, userResetLinkCommand } from './commands/user.commands.js';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -25,6 +26,7 @@ const COMMANDS: readonly CliCommand[] = [
   userInviteCommand,
   userResetLinkCommand,
   seedDemoCommand,
+  seedScaleCommand,
   auditVerifyCommand,
   auditSealCommand,
   keysRotateCommand,

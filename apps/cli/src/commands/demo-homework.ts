@@ -67,7 +67,7 @@ function demoValue(field: ScalarField): unknown {
 }
 
 /** Answers to every field of a built-in exercise (or of one part): valid for submission. */
-function demoAnswers(exerciseKey: string, part?: string): Answers {
+export function demoAnswers(exerciseKey: string, part?: string): Answers {
   const exercise = builtInExercise(exerciseKey);
   if (exercise === undefined) throw new Error(`no built-in exercise ${exerciseKey}`);
   const answers: Answers = {};
