@@ -60,6 +60,10 @@ const common = {
 };
 
 module.exports = {
+  // A generous bound for suites that boot the API and the database on a busy 2-core box (a bound on
+  // waiting, not a timing assertion: benchmarks live in bench/). Global: jest ignores a testTimeout
+  // set inside `projects` (hooks then timed out at the default 5 s under load).
+  testTimeout: 30_000,
   projects: [
     {
       ...common,
@@ -73,9 +77,6 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      // A generous bound for suites that boot the API and the database on a busy 2-core box
-      // (a bound on waiting, not a timing assertion: benchmarks live in bench/).
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
@@ -83,7 +84,6 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -4,6 +4,7 @@ import { UnitOfWork } from '@mend/core';
 import type { CaseReportModel } from '@mend/reports';
 import { testEnvironment } from '@mend/testing';
 
+import { createOwnDatabase, type OwnDatabase } from '../../integration/worker/support/own-database.js';
 import { spawnTypeScript, type TypeScriptChild } from '../../integration/worker/support/typescript-child.js';
 import { startIdentityApp, type IdentityApp } from '../auth/support/identity-app.js';
 import { createCaseWorld, type CaseWorld } from '../cases/support/case-world.js';
@@ -25,14 +26,17 @@ const CHILD = 'test/e2e/reports/support/paged-report-worker.child.ts';
  * stays `building` with its progress, and a new worker process picks the job up
  * again (BullMQ's stalled-job check, once the dead worker's 30 s lock has
  * lapsed), restarts the build and stores complete files whose checksums match
- * and whose numbers equal an uninterrupted build of the same request.
+ * and whose numbers equal an uninterrupted build of the same request. Its own
+ * database: the worker's outbox relay claims every clinic's rows in its
+ * database, and must neither take other files' jobs nor lose this one to them.
  */
 describe('a worker killed mid-report (real process, SIGKILL)', () => {
-  const env = {
+  const env: Record<string, string> = {
     MASTER_KEY: randomBytes(32).toString('base64'),
     QUEUE_PREFIX: `${testEnvironment().queuePrefix}-report-kill`,
     OUTBOX_POLL_MS: '50',
   };
+  let database: OwnDatabase;
   let api: IdentityApp;
   let world: CaseWorld;
   const children: TypeScriptChild[] = [];
@@ -41,7 +45,6 @@ describe('a worker killed mid-report (real process, SIGKILL)', () => {
     const child = spawnTypeScript(CHILD, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: testEnvironment().runtimeUrl,
       REDIS_URL: testEnvironment().redisUrl,
       REPORT_CHUNK_DELAY_MS: '1500',
       SHUTDOWN_GRACE_MS: '2000',
@@ -71,6 +74,9 @@ describe('a worker killed mid-report (real process, SIGKILL)', () => {
     )[0].n;
 
   beforeAll(async () => {
+    database = await createOwnDatabase('report_kill');
+    env.DATABASE_URL = database.runtimeUrl;
+    env.DATABASE_OWNER_URL = database.ownerUrl;
     api = await startIdentityApp({ env });
     world = await createCaseWorld(api);
     await seedReportScenario(api, world);
@@ -79,6 +85,7 @@ describe('a worker killed mid-report (real process, SIGKILL)', () => {
     for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
     await Promise.all(children.map((child) => child.exited));
     await api?.close();
+    await database?.drop();
   }, 30_000);
 
   it('stores nothing from the killed build; the next worker restarts it and stores whole files with the same numbers', async () => {
@@ -88,7 +95,7 @@ describe('a worker killed mid-report (real process, SIGKILL)', () => {
     const id = requested.json<ReportJson>().id;
 
     const first = worker();
-    await first.waitForLine(/^report progress 10$/, 60_000);
+    await first.waitForLine(new RegExp(`^report progress ${id} 10$`), 60_000);
     first.process.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
@@ -100,7 +107,7 @@ describe('a worker killed mid-report (real process, SIGKILL)', () => {
 
     // A new worker: the job's lock lapses (30 s), the stalled check moves it back, the build restarts.
     const second = worker();
-    await second.waitForLine(/^report progress 98$/, 110_000);
+    await second.waitForLine(new RegExp(`^report progress ${id} 98$`), 110_000);
     let ready: ReportJson | undefined;
     for (let attempt = 0; attempt < 100; attempt += 1) {
       ready = await status(id);
