@@ -16,7 +16,8 @@ import {
   replayHint,
   selected,
   summaryLine,
-  writeReport,
+  failureLines,
+  expectNoFailures,
   type PropertyOutcome,
 } from './support/run.js';
 import { SecurityWorld, type Actor, type Seed } from './support/security-world.js';
@@ -329,23 +330,11 @@ describe('schema-driven API fuzzing (every OpenAPI operation, every role)', () =
         `  per operation: ≥ ${fewest} (target ${PER_ROUTE} + ${ANONYMOUS_PER_ROUTE} anonymous); statuses ${JSON.stringify(statuses)}`,
         `  properties: ${outcomes.length}, failed: ${failures.length}; operations whose handler no request reached: ${unreached.length} ${unreached.join(', ')}`,
         `  session renewals after a request ended the caller's session: ${actors.map((actor) => `${actor.name} ${actor.renewals}`).join(', ')}`,
-        ...failures.slice(0, 15).map((failure) => `FAIL ${failure.failure ?? ''}`),
-        failures.length > 0
-          ? `  every failure: ${writeReport(
-              'api-fuzz-failures.txt',
-              failures.map((f) => f.failure ?? ''),
-            )}`
-          : '',
+        ...failureLines(failures, 'api-fuzz-failures.txt', 15),
       ].join('\n'),
     );
 
-    expect({
-      failed: failures.length,
-      first: failures.slice(0, 3).map((failure) => failure.failure?.split('\n')[0]),
-    }).toEqual({
-      failed: 0,
-      first: [],
-    });
+    expectNoFailures(failures);
     expect(fewest).toBeGreaterThanOrEqual(Math.min(PER_ROUTE, 200));
     // Every operation was reached past authentication and validation by at least one request.
     expect(unreached).toEqual([]);

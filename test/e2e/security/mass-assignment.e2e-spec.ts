@@ -17,7 +17,8 @@ import {
   replayHint,
   selected,
   summaryLine,
-  writeReport,
+  failureLines,
+  expectNoFailures,
   type PropertyOutcome,
 } from './support/run.js';
 import { SecurityWorld, type Actor, type Seed } from './support/security-world.js';
@@ -191,23 +192,11 @@ describe('mass assignment (every create and update body)', () => {
         `  refused with 400 naming the fields: ${refused}; accepted with the fields ignored: ${ignored}; failed properties: ${failures.length}`,
         `  the matrix's own bodies, sent once each: statuses ${JSON.stringify(baseStatuses)}`,
         `  tables holding an injected marker afterwards: ${persisted.length === 0 ? 'none' : persisted.join(', ')}`,
-        ...failures.slice(0, 10).map((failure) => `FAIL ${failure.failure ?? ''}`),
-        failures.length > 0
-          ? `  every failure: ${writeReport(
-              'mass-assignment-failures.txt',
-              failures.map((f) => f.failure ?? ''),
-            )}`
-          : '',
+        ...failureLines(failures, 'mass-assignment-failures.txt', 10),
       ].join('\n'),
     );
 
-    expect({
-      failed: failures.length,
-      first: failures.slice(0, 3).map((failure) => failure.failure?.split('\n')[0]),
-    }).toEqual({
-      failed: 0,
-      first: [],
-    });
+    expectNoFailures(failures);
     expect(Math.min(...outcomes.map((outcome) => outcome.runs))).toBeGreaterThanOrEqual(PER_BODY);
     expect(persisted).toEqual([]);
     expect(clinicBAfter).toEqual(clinicBBefore);

@@ -109,3 +109,27 @@ export function writeReport(name: string, entries: readonly string[]): string {
   writeFileSync(file, `${entries.join('\n\n')}\n`);
   return file;
 }
+
+/** The failure lines of a suite's summary: the first `shown` in full, then the file holding every one. */
+export function failureLines(failures: readonly PropertyOutcome[], file: string, shown: number): string[] {
+  return [
+    ...failures.slice(0, shown).map((failure) => `FAIL ${failure.failure ?? ''}`),
+    failures.length > 0
+      ? `  every failure: ${writeReport(
+          file,
+          failures.map((failure) => failure.failure ?? ''),
+        )}`
+      : '',
+  ];
+}
+
+/** Fails the test when a property failed, naming the first three (the summary printed them all). */
+export function expectNoFailures(failures: readonly PropertyOutcome[]): void {
+  expect({
+    failed: failures.length,
+    first: failures.slice(0, 3).map((failure) => failure.failure?.split('\n')[0]),
+  }).toEqual({
+    failed: 0,
+    first: [],
+  });
+}
