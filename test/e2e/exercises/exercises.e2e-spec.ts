@@ -62,7 +62,7 @@ describe('/api/v1/exercises', () => {
     return api.app.get(UnitOfWork).run(world.clinicId, (tx) =>
       tx.query<{ action: string; metadata: Record<string, unknown> }>(
         `select action, metadata from audit_events where clinic_id = $1 and target_type = 'exercise' and target_id = $2
-            order by occurred_at, id`,
+            order by seq`,
         [world.clinicId, targetId],
       ),
     );

@@ -367,7 +367,7 @@ describe('measures and safety (e2e)', () => {
       api.app.get(UnitOfWork).run(world.clinicId, (tx) =>
         tx.query<{ action: string; actor_membership_id: string; metadata: Record<string, unknown> }>(
           `select action, actor_membership_id, metadata from audit_events
-            where clinic_id = $1 and target_type = 'measure' and target_id = 'csi-4' order by occurred_at, id`,
+            where clinic_id = $1 and target_type = 'measure' and target_id = 'csi-4' order by seq`,
           [world.clinicId],
         ),
       );

@@ -121,9 +121,7 @@ describe('safety alerts through the worker (e2e)', () => {
     // Once escalated, never again.
     expect(await escalatedTo(new Date(Date.now() + 60 * 60_000))).toEqual([]);
     const audit = await unitOfWork.run(world.clinicId, (tx) =>
-      tx.query<{ action: string }>(`select action from audit_events where target_id = $1 order by occurred_at`, [
-        alertId,
-      ]),
+      tx.query<{ action: string }>(`select action from audit_events where target_id = $1 order by seq`, [alertId]),
     );
     expect(audit.map((row) => row.action)).toEqual(
       expect.arrayContaining(['safety_alert.raise', 'safety_alert.deliver', 'safety_alert.escalate']),
