@@ -162,7 +162,7 @@ export const scenario = {
       },
       {
         timeoutMs: 120_000 + count * 50,
-        intervalMs: 500,
+        intervalMs: 2_000,
         message: async () => `${(await progress('burst')).sent}/${count} sent`,
       },
     );
@@ -179,7 +179,7 @@ export const scenario = {
       },
       {
         timeoutMs: steadySec * 1000 + 120_000,
-        intervalMs: 500,
+        intervalMs: 2_000,
         message: async () => `${(await progress('steady')).sent}/${steadyCount} steady sent`,
       },
     );
