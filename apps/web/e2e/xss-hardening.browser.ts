@@ -55,6 +55,10 @@ interface Seeded {
   readonly openOccurrence: string;
   readonly assignmentId: string;
   readonly originalNames: { clientId: string; displayName: string }[];
+  /** A progress note whose free text holds the whole corpus (web app part 2). */
+  readonly noteId: string;
+  /** A client whose name holds payloads (the client record page). */
+  readonly xssClientId: string;
 }
 
 interface PlanView {
@@ -373,7 +377,32 @@ async function seed(
     });
   }
 
+  // Web app part 2: progress notes (free text, 20,000 characters each) and a private note hold the corpus.
+  const noteIds: string[] = [];
+  for (const text of chunks(20_000)) {
+    const note = await counselor.post<{ id: string }>(`/api/v1/cases/${couple.caseId}/notes`, {
+      template: 'free',
+      body: { text },
+    });
+    noteIds.push(note.id);
+  }
+  await counselor.post(`/api/v1/cases/${couple.caseId}/psychotherapy-notes`, { body: P.join('\n') });
+  // A PHQ-9 recorded from paper with item 9 = 2 raises a tier-1 alert about Jordan (whose name holds payloads).
+  await counselor.post(`/api/v1/cases/${couple.caseId}/measure-administrations`, {
+    clientId: couple.jordanClientId,
+    measureId: 'phq-9',
+    version: '1',
+    answers: Object.fromEntries(Array.from({ length: 9 }, (_, index) => [`phq9_${index + 1}`, index === 8 ? 2 : 0])),
+  });
+  const xssClients = await counselor.get<{ items: { id: string; displayName: string }[] }>(
+    '/api/v1/clients?limit=100&sort=createdAt&order=desc',
+  );
+  const xssClient = xssClients.items.find((client) => tagsIn(client.displayName).size > 0);
+  if (xssClient === undefined) throw new Error('no client with a payload in its name');
+
   return {
+    noteId: at(noteIds, 0),
+    xssClientId: xssClient.id,
     couple,
     xssCaseIds,
     exerciseTitle,
@@ -560,6 +589,14 @@ describe('browser hardening: stored XSS, security headers, cookies', () => {
         ['ReadinessPage (counselor and client notes)', `${base}/readiness`],
         ['TimelinePage (labels)', `${base}/timeline`],
         ['DisclosuresPage (names)', `${base}/disclosures`],
+        ['NotesPage (note list)', `${base}/notes`],
+        ["NoteEditorPage (a note's free text)", `${base}/notes/${seeded.noteId}`],
+        ['PrivateNotesPage (a psychotherapy note)', `${base}/private-notes`],
+        ['SessionsPage (participants)', `${base}/sessions`],
+        ['CaseMeasuresPage (participants in charts and tables)', `${base}/measures`],
+        ['SafetyPage (participants, alerts)', `${base}/safety`],
+        ['AlertsPage (who an alert is about, case titles)', '/counselor/alerts?status=all'],
+        ["ClientRecordPage (a client's name)", `/counselor/clients/${seeded.xssClientId}`],
       ];
       for (const [component, path] of pages) results.push(await visit(page, log, `counselor: ${component}`, path));
       // The library: choosing the clinic exercise shows its instructions and labels.
