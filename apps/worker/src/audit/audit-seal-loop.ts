@@ -4,6 +4,7 @@ import type { AuditSealer, SealPassResult } from '@mend/audit';
 import type { UnitOfWork } from '@mend/core';
 
 import { describeError } from '../describe-error.js';
+import { PeriodicLoop } from '../periodic-loop.js';
 
 export interface AuditSealLoopOptions {
   readonly intervalMs: number;
@@ -22,27 +23,23 @@ export interface AuditSealLoopOptions {
  * transaction-level advisory lock, and the later one seals only what is new.
  */
 export class AuditSealLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> | undefined;
-  private isRunning = false;
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly sealer: AuditSealer,
     private readonly options: AuditSealLoopOptions,
-  ) {}
+  ) {
+    this.loop = new PeriodicLoop(options.intervalMs, () => this.runOnce());
+  }
 
   start(): void {
-    if (this.isRunning) return;
-    this.isRunning = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops scheduling and waits for a pass in progress (each clinic's seal is one short transaction). */
-  async stop(): Promise<void> {
-    this.isRunning = false;
-    clearTimeout(this.timer);
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; never throws (failures are logged, the next pass retries). */
@@ -73,14 +70,5 @@ export class AuditSealLoop {
       logger.error({ error: describeError(error) }, 'Audit seal pass failed; retrying at the next interval');
       return undefined;
     }
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.pass = this.runOnce().then(() => {
-        if (this.isRunning) this.schedule(this.options.intervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
   }
 }

@@ -4,6 +4,7 @@ import type { UnitOfWork } from '@mend/core';
 import { markOverdueEverywhere } from '@mend/homework';
 
 import { describeError } from '../describe-error.js';
+import { PeriodicLoop } from '../periodic-loop.js';
 
 export interface HomeworkOverdueLoopOptions {
   readonly intervalMs: number;
@@ -24,25 +25,21 @@ export const HOMEWORK_OVERDUE_INTERVAL_MS = 60_000;
  * SKIP LOCKED and a transition is recorded only from an open status).
  */
 export class HomeworkOverdueLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> | undefined;
-  private isRunning = false;
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly options: HomeworkOverdueLoopOptions,
-  ) {}
-
-  start(): void {
-    if (this.isRunning) return;
-    this.isRunning = true;
-    this.schedule(0);
+  ) {
+    this.loop = new PeriodicLoop(options.intervalMs, () => this.runOnce());
   }
 
-  async stop(): Promise<void> {
-    this.isRunning = false;
-    clearTimeout(this.timer);
-    await this.pass;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; never throws (failures are logged, the next pass retries). */
@@ -63,14 +60,5 @@ export class HomeworkOverdueLoop {
       logger.error({ error: describeError(error) }, 'Homework overdue pass failed; retrying at the next interval');
       return 0;
     }
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.pass = this.runOnce().then(() => {
-        if (this.isRunning) this.schedule(this.options.intervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
   }
 }

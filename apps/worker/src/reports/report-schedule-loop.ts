@@ -4,6 +4,7 @@ import type { UnitOfWork } from '@mend/core';
 import { scheduleDueReports } from '@mend/reports';
 
 import { describeError } from '../describe-error.js';
+import { PeriodicLoop } from '../periodic-loop.js';
 
 export interface ReportScheduleLoopOptions {
   readonly intervalMs: number;
@@ -23,25 +24,21 @@ export const REPORT_SCHEDULE_INTERVAL_MS = 60 * 60_000;
  * reports are built by the `reports.build` job like any requested one.
  */
 export class ReportScheduleLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> | undefined;
-  private isRunning = false;
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly options: ReportScheduleLoopOptions,
-  ) {}
-
-  start(): void {
-    if (this.isRunning) return;
-    this.isRunning = true;
-    this.schedule(0);
+  ) {
+    this.loop = new PeriodicLoop(options.intervalMs, () => this.runOnce());
   }
 
-  async stop(): Promise<void> {
-    this.isRunning = false;
-    clearTimeout(this.timer);
-    await this.pass;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; never throws (failures are logged, the next pass retries). */
@@ -59,14 +56,5 @@ export class ReportScheduleLoop {
       logger.error({ error: describeError(error) }, 'Report schedule pass failed; retrying at the next interval');
       return 0;
     }
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.pass = this.runOnce().then(() => {
-        if (this.isRunning) this.schedule(this.options.intervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
   }
 }
