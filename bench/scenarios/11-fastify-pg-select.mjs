@@ -1,15 +1,11 @@
 import { withClient } from '../lib/context.mjs';
 import { httpRows, measureHttp } from '../lib/http-load.mjs';
 
-const ROWS = 100_000;
+export const ROWS = 100_000;
 
-/** Raw baseline: bare Fastify doing one primary-key SELECT through a raw pg Pool on 100k rows. */
-export const scenario = {
-  name: 'fastify-pg-select',
-  description: `bare Fastify, GET /items/:id: one primary-key SELECT through a raw pg Pool (${ROWS / 1000}k rows, random ids)`,
-  isBaseline: true,
-  quick: true,
-  async run(ctx) {
+/** The scratch database with `bench_raw.items` (created once per run; the framework-floor scenario reads it too). */
+export function rawItemsDatabase(ctx) {
+  return ctx.once('raw-items', async () => {
     const database = await ctx.scratchDatabase();
     // Its own schema, so it never meets the project's migrations in the same database.
     await withClient(database.adminUrl, async (client) => {
@@ -20,6 +16,18 @@ export const scenario = {
         analyze bench_raw.items;
       `);
     });
+    return database;
+  });
+}
+
+/** Raw baseline: bare Fastify doing one primary-key SELECT through a raw pg Pool on 100k rows. */
+export const scenario = {
+  name: 'fastify-pg-select',
+  description: `bare Fastify, GET /items/:id: one primary-key SELECT through a raw pg Pool (${ROWS / 1000}k rows, random ids)`,
+  isBaseline: true,
+  quick: true,
+  async run(ctx) {
+    const database = await rawItemsDatabase(ctx);
     const server = await ctx.startNode(
       'fastify-pg-select',
       new URL('../servers/fastify-pg-select.mjs', import.meta.url).pathname,
