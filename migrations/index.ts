@@ -14,6 +14,7 @@ import { RotationCoverage1764461100000 } from './1764461100000-rotation-coverage
 import { Reminders1764547200000 } from './1764547200000-reminders.js';
 import { Reports1764547300000 } from './1764547300000-reports.js';
 import { MeasureLicenceConfirmations1764547400000 } from './1764547400000-measure-licence-confirmations.js';
+import { ListIndexes1764701000000 } from './1764701000000-list-indexes.js';
 
 /** Every migration, oldest first. Landed migrations are never edited. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Reminders1764547200000,
   Reports1764547300000,
   MeasureLicenceConfirmations1764547400000,
+  ListIndexes1764701000000,
 ];

@@ -263,6 +263,12 @@ const iso = (column: string): string => `to_char(${column} at time zone 'UTC', '
  * through per-row scalar lookups on (clinic_id, id), whatever the statistics say
  * (composite foreign keys guarantee the client, membership and user rows).
  */
+/** The ids of the cases a caller who is not a clinic admin may see (the same rule as `is_team` / participant). */
+const VISIBLE_CASE_IDS = `k.id in (
+  select t.case_id from case_care_team t where t.clinic_id = $1 and t.membership_id in (select id from scope)
+  union
+  select p.case_id from case_participants p where p.clinic_id = $1 and p.client_id in (select id from me))`;
+
 function casePageSql(phaseSql: string, sortExpr: string, conditions: string, order: string, limit: string): string {
   return `with ${SCOPE_CTE},
        me as materialized (select c.id from clients c where c.clinic_id = $1 and c.membership_id = $2::uuid),
@@ -521,6 +527,10 @@ export class CaseService {
     const cursor = decodeCursor(query.cursor);
     const params: unknown[] = [clinicId, actor.membershipId, isAdmin(actor), DEFAULT_LABELS_JSON];
     const where = ['($3 or v.is_team or v.participant_client_id is not null)'];
+    // Staff other than clinic admins and clients see few of the clinic's cases: the page starts from
+    // those (care team through the scope, own participation; both indexed) rather than reading the
+    // clinic's cases in sort order and dropping the invisible ones, which grows with the clinic.
+    if (!isAdmin(actor)) where.push(VISIBLE_CASE_IDS);
     if (query.status !== undefined && query.status.length > 0) {
       params.push(query.status);
       where.push(`k.status = any($${params.length}::text[])`);

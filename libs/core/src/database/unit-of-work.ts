@@ -54,6 +54,15 @@ export function preparedStatement(name: string, text: string, parameterTypes: re
   return statement;
 }
 
+/**
+ * The declared statement an SQL `EXECUTE mend_sql_<name>` runs, by that name (as
+ * sent on the wire); undefined for any other name. For tools that re-plan what a
+ * request sent (the index test of the list routes).
+ */
+export function preparedStatementByWireName(wireName: string): PreparedStatement | undefined {
+  return wireName.startsWith('mend_sql_') ? PREPARED_STATEMENTS.get(wireName.slice('mend_sql_'.length)) : undefined;
+}
+
 /** What {@link sqlLiteral} accepts: values with one safe literal form. */
 export type InlineValue = string | Date | number | boolean | null;
 

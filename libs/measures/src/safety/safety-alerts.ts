@@ -219,15 +219,21 @@ export class SafetyAlerts {
     options: { readonly status?: 'open' | 'acknowledged'; readonly limit: number },
   ): Promise<SafetyAlertSummary[]> {
     const rows = await tx.query<Row>(
+      // Starts from the caller's cases (care team, or a supervisee's) and the alerts escalated to them,
+      // both indexed, rather than reading the clinic's alerts and testing each one.
       `select a.* from safety_alerts a
         where a.clinic_id = $1
           and ($3::text is null or a.status = $3)
-          and (a.escalated_to_membership_id = $2
-               or exists (select 1 from case_care_team t where t.clinic_id = a.clinic_id and t.case_id = a.case_id
-                           and (t.membership_id = $2
-                                or exists (select 1 from supervision_links s where s.clinic_id = t.clinic_id
-                                             and s.supervisor_membership_id = $2
-                                             and s.counselor_membership_id = t.membership_id))))
+          and a.id in (
+            select x.id from case_care_team t
+              join safety_alerts x on x.clinic_id = t.clinic_id and x.case_id = t.case_id
+             where t.clinic_id = $1
+               and t.membership_id in (select $2::uuid
+                                       union
+                                       select s.counselor_membership_id from supervision_links s
+                                        where s.clinic_id = $1 and s.supervisor_membership_id = $2)
+            union all
+            select x.id from safety_alerts x where x.clinic_id = $1 and x.escalated_to_membership_id = $2)
         order by (a.status = 'open') desc, a.tier, a.raised_at desc
         limit $4`,
       [tx.clinicId, principal.membershipId, options.status ?? null, options.limit],

@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'safety_alerts' })
 @Index('safety_alerts_case_idx', ['clinicId', 'caseId', 'raisedAt'])
+@Index('safety_alerts_escalated_to_idx', ['clinicId', 'escalatedToMembershipId'])
 export class SafetyAlert {
   @PrimaryColumn('uuid')
   clinicId: string;

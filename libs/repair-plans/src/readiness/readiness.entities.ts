@@ -50,6 +50,7 @@ export class ReadinessAssessment {
 
 /** A participant's own rating in an assessment (one per participant; replaced while the outcome is pending). */
 @Entity({ name: 'readiness_participant_ratings' })
+@Index('readiness_participant_ratings_case_idx', ['clinicId', 'caseId', 'clientId'])
 export class ReadinessParticipantRating {
   @PrimaryColumn('uuid')
   clinicId: string;

@@ -361,11 +361,16 @@ export class ReportService {
     const rows = await tx.query<ReportRow>(
       `select ${REPORT_COLUMNS} from report_requests r
         where r.clinic_id = $1
-          and (r.requested_by_membership_id = $2
-               or (r.kind = 'client_summary' and r.status = 'ready' and exists (
-                     select 1 from case_participants p join clients c on c.clinic_id = p.clinic_id and c.id = p.client_id
-                      where p.clinic_id = r.clinic_id and p.case_id = r.case_id and c.membership_id = $2
-                        and (r.audience = 'couple' or r.audience_client_id = c.id))))
+          and r.id in (
+            select x.id from report_requests x where x.clinic_id = $1 and x.requested_by_membership_id = $2
+            union all
+            -- A client's summaries: from their own client row (by membership) through their cases, all indexed.
+            select x.id from clients c
+              join case_participants p on p.clinic_id = c.clinic_id and p.client_id = c.id
+              join report_requests x on x.clinic_id = p.clinic_id and x.case_id = p.case_id
+             where c.clinic_id = $1 and c.membership_id = $2
+               and x.kind = 'client_summary' and x.status = 'ready'
+               and (x.audience = 'couple' or x.audience_client_id = c.id))
         order by r.created_at desc, r.id limit 100`,
       [tx.clinicId, principal.membershipId],
     );
