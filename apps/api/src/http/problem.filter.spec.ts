@@ -25,6 +25,11 @@ describe('classify', () => {
     });
     expect(classify({ driverError: { code: '57P01' } }).status).toBe(503);
     expect(classify(new Error('Connection terminated unexpectedly')).status).toBe(503);
+    // pg-pool, when every pooled connection stays busy past connectionTimeoutMillis (overload).
+    expect(classify(new Error('timeout exceeded when trying to connect'))).toMatchObject({
+      status: 503,
+      code: 'dependency_unavailable',
+    });
   });
 
   it("maps Fastify's own errors, also when Nest wrapped them", () => {

@@ -83,6 +83,8 @@ export class ProblemFilter implements ExceptionFilter {
       void reply.header('retry-after', String(Math.ceil(retryAfter)));
     }
     if (classified.status === 401) void reply.header('www-authenticate', 'Bearer realm="mend"');
+    // A dependency that is down or saturated (no pooled connection within its timeout): come back shortly.
+    if (classified.status === 503) void reply.header('retry-after', '5');
     void reply
       .status(classified.status)
       .header('content-type', PROBLEM_CONTENT_TYPE)
@@ -129,7 +131,9 @@ export function classify(exception: unknown): Classified {
   }
   if (
     exception instanceof Error &&
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(exception.message)
+    /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+      exception.message,
+    )
   ) {
     return {
       status: 503,
