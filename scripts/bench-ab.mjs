@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // node scripts/bench-ab.mjs --base <dist of the build to compare with> [--rounds 6] [--burst 2] [--routes me,caseload,today]
+//   [--node-args='…'] [--base-node-args='…']   (Node flags of each API process; --base . compares flags on one build)
 //
 // Two builds of the API side by side on one bench database, plus the raw
 // fastify + pg baseline, loaded in short alternating bursts (baseline, base,
@@ -8,6 +9,9 @@
 // the bursts), the ratio to the baseline's requests/s over the same rounds, and
 // the API process's CPU time per request (from /proc), which is the figure to
 // compare when other work shares the cores.
+//
+// The data: the bench's generated clinic (bench/lib/scale-data.mjs; BENCH_SCALE_CLIENTS and
+// BENCH_SCALE_MONTHS, default 10,000 clients × 12 months, about 2 minutes to generate).
 //
 // The base build: e.g. `git archive <commit> | tar -x -C /tmp/base`, symlink
 // node_modules, `MEND_SKIP_WEB=true node scripts/build.mjs` there.
@@ -19,9 +23,9 @@ import autocannon from 'autocannon';
 
 import { BenchContext, withClient } from '../bench/lib/context.mjs';
 import { processCpuMicros } from '../bench/lib/http-load.mjs';
-import { mendClients, signInClient } from '../bench/lib/mend-users.mjs';
-import { counselorWithCaseload } from '../bench/scenarios/54-mend-caseload.mjs';
-import { homeworkWorld } from '../bench/scenarios/58-mend-homework.mjs';
+import { scaleClientEmails, scaleData, signInScaleClients } from '../bench/lib/scale-data.mjs';
+import { caseloadCounselor } from '../bench/scenarios/54-mend-caseload.mjs';
+import { todayClients } from '../bench/scenarios/58-mend-homework.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message) => process.stderr.write(`${message}\n`);
@@ -32,6 +36,8 @@ const { values: args } = parseArgs({
     burst: { type: 'string', default: '2' },
     routes: { type: 'string', default: 'me,caseload,today' },
     connections: { type: 'string', default: '50' },
+    'node-args': { type: 'string', default: '' },
+    'base-node-args': { type: 'string', default: '' },
   },
 });
 if (args.base === undefined) {
@@ -45,11 +51,14 @@ const adminUrl = process.env.DATABASE_ADMIN_URL || 'postgres://postgres@127.0.0.
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const ctx = new BenchContext({ root, dist: join(root, 'dist'), quick: false, adminUrl, redisUrl, log });
 
-async function startApi(label, dist) {
+const nodeArgsOf = (text) => text.split(' ').filter((arg) => arg !== '');
+
+async function startApi(label, dist, nodeArgs) {
   const urls = await ctx.mendDatabase();
   const port = await ctx.freePort();
   const child = await ctx.startNode(label, join(dist, 'apps/api/src/main.js'), {
     env: ctx.mendEnv(urls, { NODE_ENV: 'production', PORT: String(port) }),
+    nodeArgs,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   await ctx.waitForHttp(`${baseUrl}/health`, { label, child });
@@ -96,17 +105,25 @@ const median = (values) => {
 
 async function main() {
   const baseline = await startBaseline();
-  const current = await startApi('mend-api', join(root, 'dist'));
+  const current = await startApi('mend-api', join(root, 'dist'), nodeArgsOf(args['node-args']));
   // The worlds are made through the current build (the helpers call ctx.mendApi(), the same child).
   ctx.shared.set('mend-api', Promise.resolve({ baseUrl: current.baseUrl, child: { pid: current.pid } }));
-  const base = await startApi('mend-api-base', args.base);
+  const base = await startApi(
+    'mend-api-base',
+    args.base === '.' ? join(root, 'dist') : args.base,
+    nodeArgsOf(args['base-node-args']),
+  );
 
   const routes = [];
   const wanted = new Set(args.routes.split(','));
   if (wanted.has('me')) {
-    const { clients } = await mendClients(ctx);
-    const tokens = [];
-    for (const client of clients) tokens.push(await signInClient(current.baseUrl, client));
+    const data = await scaleData(ctx);
+    const clients = await scaleClientEmails(ctx, data, { count: 8, offset: 8 });
+    const tokens = await signInScaleClients(
+      current.baseUrl,
+      data,
+      clients.map(({ email }) => email),
+    );
     let next = 0;
     routes.push({
       name: 'GET /api/v1/me',
@@ -115,12 +132,17 @@ async function main() {
     });
   }
   if (wanted.has('caseload')) {
-    const token = await counselorWithCaseload(ctx, current.baseUrl);
+    const { token } = await caseloadCounselor(ctx, current.baseUrl);
     routes.push({ name: 'GET /api/v1/cases?limit=50', path: '/api/v1/cases?limit=50', token: () => token });
   }
   if (wanted.has('today')) {
-    const world = await homeworkWorld(ctx, current.baseUrl);
-    routes.push({ name: 'GET /api/v1/me/assignments', path: '/api/v1/me/assignments', token: () => world.todayToken });
+    const { tokens } = await todayClients(ctx, current.baseUrl);
+    let next = 0;
+    routes.push({
+      name: 'GET /api/v1/me/assignments',
+      path: '/api/v1/me/assignments',
+      token: () => tokens[next++ % tokens.length],
+    });
   }
 
   const results = [];

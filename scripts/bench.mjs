@@ -39,6 +39,7 @@ if (args.help) {
   log(
     "env: DATABASE_ADMIN_URL, REDIS_URL, BENCH_LOG_LEVEL (the apps' LOG_LEVEL, default info), BENCH_KEEP_LOGS=true (keep the children's logs)",
   );
+  log('  BENCH_SCALE_CLIENTS, BENCH_SCALE_MONTHS: size of the generated clinic (default 10000 x 12, --quick 500 x 3)');
   process.exit(0);
 }
 

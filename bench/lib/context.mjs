@@ -51,6 +51,8 @@ export class BenchContext {
     this.cleanups = [];
     this.shared = new Map();
     this.logFiles = new Map();
+    /** Child processes by label (the latest of a label), for `stopNode`. */
+    this.children = new Map();
   }
 
   /** Registers teardown work; run last-in first-out by `cleanup()`. */
@@ -155,18 +157,20 @@ export class BenchContext {
    * The built API (`node dist/apps/api/src/main.js`) on a free loopback port, against
    * the migrated bench database; one per run, shared by every scenario that loads it.
    * NODE_ENV=production: the API then runs as deployed (logging at LOG_LEVEL to a file).
+   * `name` starts another instance (e.g. 'mend-api-2': same database, Redis and secrets,
+   * its own port and log file), also one per run.
    */
-  mendApi() {
-    return this.once('mend-api', async () => {
+  mendApi(name = 'mend-api') {
+    return this.once(name, async () => {
       const urls = await this.mendDatabase();
       const port = await this.freePort();
-      const child = await this.startNode('mend-api', this.dist('apps/api/src/main.js'), {
+      const child = await this.startNode(name, this.dist('apps/api/src/main.js'), {
         env: this.mendEnv(urls, { NODE_ENV: 'production', PORT: String(port) }),
         // e.g. BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (Node refuses --cpu-prof in NODE_OPTIONS).
         nodeArgs: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
       });
       const baseUrl = `http://127.0.0.1:${port}`;
-      await this.waitForHttp(`${baseUrl}/health`, { label: 'mend-api', child });
+      await this.waitForHttp(`${baseUrl}/health`, { label: name, child });
       return { baseUrl, child };
     });
   }
@@ -246,6 +250,7 @@ export class BenchContext {
       ? fork(script, args, { ...options, execArgv: nodeArgs })
       : spawn(process.execPath, [...nodeArgs, script, ...args], options);
     closeSync(fd);
+    this.children.set(label, child);
     let exited = false;
     const exit = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
@@ -269,6 +274,17 @@ export class BenchContext {
       }),
     ]);
     return Object.assign(child, { ready: message });
+  }
+
+  /** Stops the running child of `label` (SIGTERM, waits for its exit); false when there is none. */
+  async stopNode(label) {
+    const child = this.children.get(label);
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return false;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await child.exitPromise;
+    clearTimeout(timer);
+    return true;
   }
 
   logTail(label) {

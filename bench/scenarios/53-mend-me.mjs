@@ -1,5 +1,7 @@
 import { httpRows, measureHttp } from '../lib/http-load.mjs';
-import { mendClients, signInClient } from '../lib/mend-users.mjs';
+import { scaleClientEmails, scaleData, signInScaleClients } from '../lib/scale-data.mjs';
+
+const CLIENTS = 8;
 
 /**
  * GET /api/v1/me with a bearer token, the cheapest authenticated route: JWT
@@ -7,18 +9,24 @@ import { mendClients, signInClient } from '../lib/mend-users.mjs';
  * membership check, the profile read (not audited: no clinical content) and
  * COMMIT, in three round trips to PostgreSQL. Against the raw
  * `pg` primary-key select: target ≥ 0.5 of its requests/s, p99 ≤ 25 ms at 50
- * connections. Connections rotate over several signed-in clients.
+ * connections. Connections rotate over 8 signed-in clients of the generated
+ * clinic (bench/lib/scale-data.mjs).
  */
 export const scenario = {
   name: 'mend-me',
-  description: 'GET /api/v1/me (bearer JWT, unit of work, RLS, session check, profile read), 50 connections',
+  description: `GET /api/v1/me of ${CLIENTS} generated clients (bearer JWT, unit of work, RLS, session check, profile read), 50 connections`,
   baselines: ['fastify-pg-select'],
   quick: true,
   async run(ctx) {
     const api = await ctx.mendApi();
-    const { clients } = await mendClients(ctx);
-    const tokens = [];
-    for (const client of clients) tokens.push(await signInClient(api.baseUrl, client));
+    const data = await scaleData(ctx);
+    // Other clients than the login scenario's (their login sessions stay few).
+    const clients = await scaleClientEmails(ctx, data, { count: CLIENTS, offset: 8 });
+    const tokens = await signInScaleClients(
+      api.baseUrl,
+      data,
+      clients.map(({ email }) => email),
+    );
     let next = 0;
     const load = await measureHttp(`${api.baseUrl}/api/v1/me`, {
       connections: ctx.settings.connections,

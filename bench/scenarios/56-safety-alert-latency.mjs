@@ -1,5 +1,6 @@
 import { pace } from '../lib/jobs.mjs';
-import { apiRequest, signedInCounselor } from '../lib/mend-staff.mjs';
+import { apiRequest } from '../lib/mend-staff.mjs';
+import { longCoupleCases, scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
 import { percentile, sleep, waitFor } from '../lib/stats.mjs';
 
 const ALERTS = 200;
@@ -33,6 +34,8 @@ const TIER_1_PHQ9 = {
  * submission commits (checked once); the notification is the part that crosses the
  * queue. The probe backlog left when the first and the last alert were submitted is
  * reported, so a run where the backlog drained early is visible as such.
+ * The case is a generated active couple case (bench/lib/scale-data.mjs) and the
+ * counselor its primary counselor, signed in with a TOTP second factor.
  */
 export const scenario = {
   name: 'safety-alert-latency',
@@ -43,6 +46,7 @@ export const scenario = {
     const api = await ctx.mendApi();
     const worker = await ctx.mendWorker();
     const { token, clinicId, caseId, clientId } = await counselorWithCase(ctx, api.baseUrl);
+    await plannedOnce(ctx, clinicId);
     const urls = await ctx.mendDatabase();
     const core = await ctx.importDist('libs/core/src/index.js');
     const database = new core.Database(
@@ -139,33 +143,35 @@ export const scenario = {
   },
 };
 
-/** A counselor of a new bench clinic (invited, second factor enrolled) with one couple case (primary counselor). */
-async function counselorWithCase(ctx, baseUrl) {
-  const { token, clinicId } = await signedInCounselor(ctx, baseUrl, 'Safety');
-  const clients = [];
-  for (const partner of ['A', 'B']) {
-    const client = await apiRequest(
-      baseUrl,
-      'POST',
-      '/clients',
-      { displayName: `Bench Safety ${partner}`, timezone: 'Europe/London' },
-      token,
+/**
+ * A worker that has not yet seen the generated clinic first catches up on it (its start-up pass plans every
+ * reminder of the clinic's history): waits until the clinic's reminder rows stop growing (at most 3 minutes), so
+ * the alerts queue behind the probe backlog rather than behind that one-off pass.
+ */
+async function plannedOnce(ctx, clinicId) {
+  let last = -1;
+  try {
+    await waitFor(
+      async () => {
+        const [{ n }] = await scaleQuery(ctx, 'select count(*)::int as n from reminders where clinic_id = $1', [
+          clinicId,
+        ]);
+        const stable = n > 0 && n === last;
+        last = n;
+        return stable;
+      },
+      { timeoutMs: 180_000, intervalMs: 2_000, message: 'still planning' },
     );
-    clients.push(client.id);
+  } catch {
+    ctx.log('  the worker was still planning reminders of the generated clinic after 3 minutes: measuring anyway');
   }
-  const created = await apiRequest(
-    baseUrl,
-    'POST',
-    '/cases',
-    {
-      type: 'couple',
-      title: 'Bench safety',
-      participants: [
-        { clientId: clients[0], role: 'harmed' },
-        { clientId: clients[1], role: 'harming' },
-      ],
-    },
-    token,
-  );
-  return { token, clinicId, caseId: created.id, clientId: clients[0] };
+}
+
+/** A generated active couple case (another than the timeline's), its primary counselor's token and a partner. */
+async function counselorWithCase(ctx, baseUrl) {
+  const data = await scaleData(ctx);
+  const [chosen] = await longCoupleCases(ctx, data, { offset: 1 });
+  if (chosen === undefined) throw new Error('the generated clinic has too few active couple cases');
+  const token = await signInScaleStaff(ctx, baseUrl, data, chosen.counselor_email);
+  return { token, clinicId: data.clinicId, caseId: chosen.case_id, clientId: chosen.client_ids[0] };
 }

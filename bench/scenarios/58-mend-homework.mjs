@@ -1,65 +1,74 @@
-import { randomUUID } from 'node:crypto';
-
 import { httpRows, measureHttp } from '../lib/http-load.mjs';
-import { apiRequest, signedInCounselor } from '../lib/mend-staff.mjs';
+import { apiRequest } from '../lib/mend-staff.mjs';
+import { scaleData, scaleQuery, signInScaleClients } from '../lib/scale-data.mjs';
 import { percentile } from '../lib/stats.mjs';
 
+const TODAY_CLIENTS = 8;
+
 /**
- * Homework (issue 5), as ratios of the raw `pg` primary-key select:
+ * Homework (issue 5), as ratios of the raw `pg` primary-key select, on the
+ * generated clinic (bench/lib/scale-data.mjs: one weekly E07 per case, paired
+ * for couples; past occurrences completed or overdue, the current and the next
+ * week open):
  *
  * 1. The client portal's "today": GET /api/v1/me/assignments — everything open
- *    for one client across their cases, with their drafts (12 open occurrences:
- *    shared, reveal and recurring items, half with a saved draft, two overdue),
- *    one SQL query plus the unit of work, RLS and the session check, 50
- *    connections. Target: >= 0.30 of the baseline's requests/s, p99 <= 40 ms.
- * 2. Submit-answer: PUT a draft, then POST the submission of the same
- *    occurrence (validation against the pinned schema, answers encrypted, the
- *    immutability trigger, status change, audit rows, the safety-scan outbox
- *    row), 8 concurrent writers: pairs/s and the pair's latency.
- *
- * Everything is made through the API as in production: a counselor (invited,
- * TOTP enrolled) creates the clients with portal invitations, the couple case
- * and the assignments; the clients accept and sign in.
+ *    for a client across their cases, with their drafts (their overdue weeks and
+ *    the current and next week's), two small queries plus the unit of work, RLS
+ *    and the session check, 50 connections rotating over 8 generated clients of
+ *    active cases opened at the start of the history. Target: >= 0.30 of the
+ *    baseline's requests/s, p99 <= 40 ms.
+ * 2. Submit-answer: PUT a draft, then POST the submission of the same generated
+ *    open (overdue or current) occurrence (validation against the pinned schema,
+ *    answers encrypted, the immutability trigger, status change, audit rows, the
+ *    safety-scan outbox row), 8 concurrent writers, each occurrence once, signed
+ *    in as its client: pairs/s and the pair's latency.
  */
 export const scenario = {
   name: 'mend-homework',
-  description: 'GET /api/v1/me/assignments (a client\'s "today", 50 connections); draft + submit (8 writers)',
+  description:
+    'GET /api/v1/me/assignments (generated clients\' "today", 50 connections); draft + submit of generated occurrences (8 writers)',
   baselines: ['fastify-pg-select'],
   quick: true,
   async run(ctx) {
     const api = await ctx.mendApi();
     const { builtInExercise } = await ctx.importDist('libs/homework/src/index.js');
-    const world = await homeworkWorld(ctx, api.baseUrl);
+    const data = await scaleData(ctx);
+    const { tokens: todayTokens, note } = await todayClients(ctx, api.baseUrl);
+    let nextToday = 0;
 
     const today = await measureHttp(`${api.baseUrl}/api/v1/me/assignments`, {
       connections: ctx.settings.connections,
       serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
-      setupRequest: (request) => ({
-        ...request,
-        headers: { ...request.headers, authorization: `Bearer ${world.todayToken}` },
-      }),
+      setupRequest: (request) => {
+        const token = todayTokens[nextToday % todayTokens.length];
+        nextToday += 1;
+        return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
+      },
     });
-    const rows = httpRows(today, 'fastify-pg-select').map((row) => ({ ...row, metric: `today_${row.metric}` }));
+    const rows = httpRows(today, 'fastify-pg-select').map((row) => ({
+      ...row,
+      metric: `today_${row.metric}`,
+      ...(row.metric === 'requests_per_s' && { note }),
+    }));
 
-    // Draft + submit, each occurrence once (the submitter's 2 x 366 open daily occurrences).
+    // Draft + submit, each generated open occurrence once, as its client (other clients than "today"'s).
     const answers = sampleAnswers(builtInExercise('E07'));
-    const open = await apiRequest(api.baseUrl, 'GET', '/me/assignments', undefined, world.submitterToken);
-    const queue = open.occurrences.map((occurrence) => occurrence.id);
-    const pairs = Math.min(queue.length, ctx.quick ? 200 : 700);
+    const queue = await openOccurrences(ctx, api.baseUrl, data, ctx.quick ? 200 : 700);
+    const pairs = queue.length;
     const latencies = [];
     const started = performance.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next < pairs) {
-          const occurrenceId = queue[next];
+          const { caseId, occurrenceId, token } = queue[next];
           next += 1;
           const t0 = performance.now();
-          const path = `/cases/${world.caseId}/occurrences/${occurrenceId}`;
-          await apiRequest(api.baseUrl, 'PUT', `${path}/draft`, { version: 0, answers: {} }, world.submitterToken);
-          await apiRequest(api.baseUrl, 'POST', `${path}/submit`, { version: 1, answers }, world.submitterToken);
+          const path = `/cases/${caseId}/occurrences/${occurrenceId}`;
+          await apiRequest(api.baseUrl, 'PUT', `${path}/draft`, { version: 0, answers: {} }, token);
+          await apiRequest(api.baseUrl, 'POST', `${path}/submit`, { version: 1, answers }, token);
           latencies.push(performance.now() - t0);
         }
       }),
@@ -72,7 +81,7 @@ export const scenario = {
         unit: 'pairs/s',
         better: 'higher',
         compareWith: { scenario: 'fastify-pg-select', metric: 'requests_per_s' },
-        note: `PUT draft + POST submit, 8 writers, ${latencies.length} occurrences`,
+        note: `PUT draft + POST submit, 8 writers, ${latencies.length} generated occurrences`,
       },
       {
         metric: 'draft_submit_p99',
@@ -126,104 +135,75 @@ function sampleAnswers(exercise) {
   return answers;
 }
 
-const londonDay = (offsetDays) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(
-    new Date(Date.now() + offsetDays * 86_400_000),
+/** The generated clients whose "today" is loaded: clients of active cases opened at the start of the history. */
+function todayClientRows(ctx, data) {
+  return scaleQuery(
+    ctx,
+    `select c.id, u.email,
+            (select count(*)::int from assignment_occurrences o
+               join assignments a on a.clinic_id = o.clinic_id and a.id = o.assignment_id and a.status = 'active'
+              where o.clinic_id = c.clinic_id and o.client_id = c.id
+                and o.status in ('assigned', 'in_progress', 'overdue')
+                and o.opens_on <= (now() at time zone 'UTC')::date) as listed
+       from clients c
+       join case_participants p on p.clinic_id = c.clinic_id and p.client_id = c.id
+       join cases k on k.clinic_id = p.clinic_id and k.id = p.case_id and k.status = 'active'
+       join memberships m on m.clinic_id = c.clinic_id and m.id = c.membership_id
+       join users u on u.id = m.user_id
+      where c.clinic_id = $1
+      order by k.created_at, c.id limit $2`,
+    [data.clinicId, TODAY_CLIENTS],
   );
+}
 
-/** A counselor (invited, second factor enrolled), a couple case of two portal clients, their homework; the tokens. */
-export async function homeworkWorld(ctx, baseUrl) {
-  const { token } = await signedInCounselor(ctx, baseUrl, 'Homework');
-
-  // Two portal clients: invited when created, the invitation accepted, signed in.
-  const clients = [];
-  for (const label of ['today', 'submitter']) {
-    const clientEmail = `bench-homework-${label}-${ctx.runId}@bench.mend.example`;
-    const created = await apiRequest(
-      baseUrl,
-      'POST',
-      '/clients',
-      { displayName: `Bench Homework ${label}`, email: clientEmail, timezone: 'Europe/London', invite: true },
-      token,
-    );
-    const clientPassword = `bench-${randomUUID()}`;
-    await apiRequest(baseUrl, 'POST', '/invitations/accept', {
-      token: new URL(created.invitation.link).searchParams.get('token'),
-      password: clientPassword,
-    });
-    const signedIn = await apiRequest(baseUrl, 'POST', '/auth/login', { email: clientEmail, password: clientPassword });
-    clients.push({ id: created.id, token: signedIn.accessToken });
-  }
-  const [todayClient, submitter] = clients;
-  const created = await apiRequest(
+/** "Today"'s clients signed in: their tokens and a note on what their lists hold. */
+export async function todayClients(ctx, baseUrl) {
+  const data = await scaleData(ctx);
+  const clients = await todayClientRows(ctx, data);
+  if (clients.length < TODAY_CLIENTS) throw new Error('the generated clinic has too few clients in active cases');
+  const tokens = await signInScaleClients(
     baseUrl,
-    'POST',
-    '/cases',
-    {
-      type: 'couple',
-      title: 'Bench homework couple',
-      participants: [
-        { clientId: todayClient.id, role: 'harmed' },
-        { clientId: submitter.id, role: 'harming' },
-      ],
-    },
-    token,
+    data,
+    clients.map((client) => client.email),
   );
-  const caseId = created.id;
-  const assign = (body) => apiRequest(baseUrl, 'POST', `/cases/${caseId}/assignments`, body, token);
-
-  // The "today" client: 12 open occurrences (shared and reveal, once and recurring, 2 overdue), 6 with a draft.
-  const mine = [];
-  for (const key of ['E07', 'E11', 'E18', 'E20', 'E07', 'E11', 'E07', 'E11']) {
-    const assignment = await assign({
-      exerciseRef: key,
-      recipients: [
-        {
-          clientId: todayClient.id,
-          ...(key === 'E18' && { part: 'listener' }),
-          ...(key === 'E20' && { part: 'asker' }),
-        },
-      ],
-      schedule: { kind: 'once', dueOn: londonDay(3) },
-    });
-    mine.push(...assignment.occurrences);
+  const check = await apiRequest(baseUrl, 'GET', '/me/assignments', undefined, tokens[0]);
+  if (check.occurrences.length !== clients[0].listed) {
+    throw new Error(`"today" lists ${check.occurrences.length} items, not the ${clients[0].listed} generated`);
   }
-  const reveal = await assign({
-    exerciseRef: 'E08',
-    recipients: [{ clientId: todayClient.id }, { clientId: submitter.id }],
-    schedule: { kind: 'once', dueOn: londonDay(2) },
-  });
-  mine.push(...reveal.occurrences.filter((occurrence) => occurrence.clientId === todayClient.id));
-  // A daily check-in that started three days ago: two overdue days and today's.
-  const daily = await assign({
-    exerciseRef: 'E07',
-    recipients: [{ clientId: todayClient.id }],
-    schedule: { kind: 'recurring', frequency: 'daily', startsOn: londonDay(-2), count: 10 },
-  });
-  mine.push(...daily.occurrences.filter((occurrence) => occurrence.opensOn <= londonDay(0)));
-  for (const occurrence of mine.slice(0, 6)) {
-    await apiRequest(
-      baseUrl,
-      'PUT',
-      `/cases/${caseId}/occurrences/${occurrence.id}/draft`,
-      { version: 0, answers: {} },
-      todayClient.token,
-    );
-  }
-  const check = await apiRequest(baseUrl, 'GET', '/me/assignments', undefined, todayClient.token);
-  if (check.occurrences.length !== 12) throw new Error(`"today" lists ${check.occurrences.length} items, not 12`);
-
-  // The submitter: two daily assignments over the past year (732 open occurrences to draft and submit).
-  for (let index = 0; index < 2; index += 1) {
-    await assign({
-      exerciseRef: 'E07',
-      recipients: [{ clientId: submitter.id }],
-      schedule: { kind: 'recurring', frequency: 'daily', startsOn: londonDay(-365), count: 366 },
-    });
-  }
+  const listed = clients.map((client) => client.listed);
   return {
-    caseId,
-    todayToken: todayClient.token,
-    submitterToken: submitter.token,
+    tokens,
+    note: `${TODAY_CLIENTS} generated clients, ${Math.min(...listed)}–${Math.max(...listed)} open items each`,
   };
+}
+
+/**
+ * `count` answerable generated occurrences (open or overdue, already open, nothing saved yet) of clients other
+ * than "today"'s, the clients with the most first (fewest sign-ins), each client signed in: case, occurrence,
+ * token.
+ */
+async function openOccurrences(ctx, baseUrl, data, count) {
+  const exclude = (await todayClientRows(ctx, data)).map((client) => client.id);
+  const rows = await scaleQuery(
+    ctx,
+    `with answerable as (
+       select o.client_id, o.case_id, o.id from assignment_occurrences o
+        where o.clinic_id = $1 and o.status in ('assigned', 'overdue') and o.opens_on <= (now() at time zone 'UTC')::date
+          and o.client_id <> all($2::uuid[])
+          and not exists (select 1 from submissions s where s.clinic_id = o.clinic_id and s.occurrence_id = o.id)),
+     ranked as (
+       select a.*, count(*) over (partition by a.client_id) as per_client from answerable a)
+     select r.client_id, r.case_id, r.id, u.email from ranked r
+       join clients c on c.clinic_id = $1 and c.id = r.client_id
+       join memberships m on m.clinic_id = c.clinic_id and m.id = c.membership_id
+       join users u on u.id = m.user_id
+      order by r.per_client desc, r.client_id, r.id limit $3`,
+    [data.clinicId, exclude, count],
+  );
+  if (rows.length < count)
+    throw new Error(`the generated clinic has ${rows.length} answerable occurrences, not ${count}`);
+  const emails = [...new Set(rows.map((row) => row.email))];
+  const tokens = await signInScaleClients(baseUrl, data, emails);
+  const tokenOf = new Map(emails.map((email, index) => [email, tokens[index]]));
+  return rows.map((row) => ({ caseId: row.case_id, occurrenceId: row.id, token: tokenOf.get(row.email) }));
 }
