@@ -6,6 +6,17 @@ import pg from 'pg';
 import { percentile, sleep, waitFor } from '../lib/stats.mjs';
 
 const CHUNK = 5_000;
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a process has used so far, 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Reminders end to end (issue 7), against the built worker in its own process:
@@ -132,7 +143,7 @@ export const scenario = {
         QUEUE_PREFIX: `${ctx.queuePrefix}-rem`,
         REMINDER_BATCH_SIZE: '2000',
         REMINDER_POLL_MS: '100',
-        REMINDER_CONCURRENCY: '50',
+        REMINDER_CONCURRENCY: process.env.BENCH_REMINDER_CONCURRENCY ?? '50',
         REMINDER_LEASE_SECONDS: '900',
         DATABASE_POOL_SIZE: '30',
       }),
@@ -148,6 +159,15 @@ export const scenario = {
     }, 200);
     ctx.onCleanup('reminders rss sampler', () => clearInterval(sampler));
     await sleep(3_000); // the worker connects and starts its loops
+    // CPU of the worker and of its PostgreSQL backends (this database's other sessions: the bench's own admin one).
+    const backendPids = async () =>
+      (
+        await admin.query(
+          'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        )
+      ).rows.map((row) => row.pid);
+    const cpuBefore = { worker: cpuSeconds(worker.pid), pg: new Map() };
+    for (const pid of await backendPids()) cpuBefore.pg.set(pid, cpuSeconds(pid));
     const { rows: released } = await admin.query(
       `update reminders set fire_at = now(), due_at = now() where clinic_id = $1 and dedupe_key like 'burst|%' returning now() as at`,
       [clinicId],
@@ -167,6 +187,9 @@ export const scenario = {
       },
     );
     const burstSeconds = (new Date(burst.last_sent).getTime() - releasedAt.getTime()) / 1000;
+    const workerCpu = cpuSeconds(worker.pid) - cpuBefore.worker;
+    let pgCpu = 0;
+    for (const pid of await backendPids()) pgCpu += cpuSeconds(pid) - (cpuBefore.pg.get(pid) ?? 0);
 
     // 2. Lag under steady load: reminders fall due at a steady rate; fire_at → deliveries.sent_at.
     const steadyCount = steadyRate * steadySec;
@@ -205,6 +228,20 @@ export const scenario = {
         better: 'higher',
         compareWith: { scenario: 'bullmq-noop', metric: 'pipeline_jobs_per_s' },
         note: `${count} due reminders released at once -> claimed -> queued -> in-app notification + deliveries row; target >= 0.30 of raw BullMQ`,
+      },
+      {
+        metric: 'worker_cpu_per_reminder',
+        value: (workerCpu * 1e6) / count,
+        unit: 'us',
+        better: 'lower',
+        note: `CPU (user + system) of the worker process over the burst, ${workerCpu.toFixed(1)} s for ${count}`,
+      },
+      {
+        metric: 'pg_cpu_per_reminder',
+        value: (pgCpu * 1e6) / count,
+        unit: 'us',
+        better: 'lower',
+        note: `CPU of the PostgreSQL backends of this database over the burst (${pgCpu.toFixed(1)} s), Redis not counted`,
       },
       {
         metric: 'lag_p50',

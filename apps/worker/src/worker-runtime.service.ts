@@ -35,6 +35,9 @@ import { WorkerStartupError } from './worker-startup.error.js';
 
 export { describeError };
 
+/** The reminder claim loop stops claiming while this many claim batches wait in the queue (backpressure). */
+const REMINDER_MAX_WAITING_BATCHES = 2;
+
 export interface WorkerStopResult {
   /** True when active jobs were still running when the grace period ended. */
   readonly timedOut: boolean;
@@ -140,6 +143,7 @@ export class WorkerRuntime {
       pollMs: this.config.reminders.pollMs,
       leaseSeconds: this.config.reminders.leaseSeconds,
       queue: () => this.queues.queue('reminders'),
+      maxWaiting: REMINDER_MAX_WAITING_BATCHES * this.config.reminders.batchSize,
       onError: (error) =>
         this.logger.error({ error: describeError(error) }, 'Reminder claim pass failed; retrying with backoff'),
     });

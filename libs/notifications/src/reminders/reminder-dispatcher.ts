@@ -15,6 +15,12 @@ export interface ReminderDispatcherOptions {
   /** How long a claim waits for its delivery before the reconciler claims it again. */
   readonly leaseSeconds: number;
   readonly queue: () => Queue;
+  /**
+   * Claims only while fewer jobs than this wait in the queue (none: no bound), so
+   * a large backlog stays `pending` in PostgreSQL rather than piling up in Redis
+   * and in the worker's memory, and a claim never waits out its lease in the queue.
+   */
+  readonly maxWaiting?: number;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -34,7 +40,9 @@ interface ClaimedRow {
  * rows (the exactly-once guarantee rests on them). A re-claimed reminder whose
  * job already failed for good is marked failed, visible to the clinic's admins.
  * When the queue refuses the batch (Redis down), the claims are released at
- * once, so the rows are claimed again as soon as Redis is back.
+ * once, so the rows are claimed again as soon as Redis is back. With
+ * `maxWaiting`, a pass claims nothing while the queue already holds that many
+ * waiting jobs (backpressure: the backlog waits in PostgreSQL).
  */
 export class ReminderDispatcher {
   private isRunning = false;
@@ -48,6 +56,8 @@ export class ReminderDispatcher {
 
   /** One pass: answers how many reminders were claimed and enqueued. */
   async dispatchOnce(): Promise<number> {
+    const queue = this.options.queue();
+    if (this.options.maxWaiting !== undefined && (await queue.getWaitingCount()) >= this.options.maxWaiting) return 0;
     const claimed = await this.unitOfWork.runWithoutClinic((tx) =>
       tx.query<ClaimedRow>('select id, clinic_id, generation, claims from reminder_claim($1, $2)', [
         this.options.batchSize,
@@ -55,7 +65,6 @@ export class ReminderDispatcher {
       ]),
     );
     if (claimed.length === 0) return 0;
-    const queue = this.options.queue();
     try {
       await queue.addBulk(
         claimed.map((row) => ({

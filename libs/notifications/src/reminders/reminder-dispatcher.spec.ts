@@ -1,0 +1,76 @@
+import type { Queue } from 'bullmq';
+
+import type { UnitOfWork } from '@mend/core';
+
+import { ReminderDispatcher, reminderJobId } from './reminder-dispatcher.js';
+
+const CLINIC = '11111111-1111-4111-8111-111111111111';
+const ids = ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'];
+
+function fakes(waiting: number) {
+  const claims: unknown[][] = [];
+  const unitOfWork = {
+    runWithoutClinic: (work: (tx: { query: (sql: string, values: unknown[]) => unknown }) => unknown) =>
+      Promise.resolve(
+        work({
+          query: (_sql: string, values: unknown[]) => {
+            claims.push(values);
+            return Promise.resolve(ids.map((id) => ({ id, clinic_id: CLINIC, generation: 1, claims: 1 })));
+          },
+        }),
+      ),
+  } as unknown as UnitOfWork;
+  const added: { name: string; data: unknown; opts: { jobId: string } }[][] = [];
+  const queue = {
+    getWaitingCount: jest.fn(() => Promise.resolve(waiting)),
+    addBulk: jest.fn((jobs: { name: string; data: unknown; opts: { jobId: string } }[]) => {
+      added.push(jobs);
+      return Promise.resolve([]);
+    }),
+  } as unknown as Queue;
+  return { unitOfWork, queue, claims, added };
+}
+
+describe('ReminderDispatcher', () => {
+  it('claims a batch and adds one job per reminder under its deterministic id', async () => {
+    const { unitOfWork, queue, claims, added } = fakes(0);
+    const dispatcher = new ReminderDispatcher(unitOfWork, {
+      batchSize: 100,
+      pollMs: 50,
+      leaseSeconds: 60,
+      queue: () => queue,
+      maxWaiting: 200,
+    });
+    await expect(dispatcher.dispatchOnce()).resolves.toBe(2);
+    expect(claims).toEqual([[100, 60]]);
+    expect(added).toHaveLength(1);
+    expect(added[0].map((job) => job.opts.jobId)).toEqual(ids.map((id) => reminderJobId(id, 1)));
+  });
+
+  it('claims nothing while the queue already holds maxWaiting waiting jobs (backpressure)', async () => {
+    const { unitOfWork, queue, claims, added } = fakes(200);
+    const dispatcher = new ReminderDispatcher(unitOfWork, {
+      batchSize: 100,
+      pollMs: 50,
+      leaseSeconds: 60,
+      queue: () => queue,
+      maxWaiting: 200,
+    });
+    await expect(dispatcher.dispatchOnce()).resolves.toBe(0);
+    expect(claims).toHaveLength(0);
+    expect(added).toHaveLength(0);
+  });
+
+  it('does not ask the queue for its depth without maxWaiting', async () => {
+    const { unitOfWork, queue, added } = fakes(10_000);
+    const dispatcher = new ReminderDispatcher(unitOfWork, {
+      batchSize: 100,
+      pollMs: 50,
+      leaseSeconds: 60,
+      queue: () => queue,
+    });
+    await expect(dispatcher.dispatchOnce()).resolves.toBe(2);
+    expect(queue.getWaitingCount).not.toHaveBeenCalled();
+    expect(added).toHaveLength(1);
+  });
+});
