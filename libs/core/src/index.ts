@@ -23,6 +23,7 @@ export * from './outbox/outbox-relay.js';
 export * from './queue/job-definitions.js';
 export * from './queue/job-handler.decorator.js';
 export * from './queue/queue-connection.js';
+export * from './time/timezone.js';
 
 import { Clinic } from './clinic/clinic.entity.js';
 import { ClinicDataKey } from './crypto/clinic-data-key.entity.js';

@@ -1,4 +1,4 @@
-import type { TenantTransaction } from '@mend/core';
+import { isValidTimezone, type TenantTransaction } from '@mend/core';
 
 import { auditIdentity, auditRead, type AuditActor } from '../identity-audit.js';
 import { IdentityError, IdentityErrorCode } from '../identity.errors.js';
@@ -11,14 +11,8 @@ export interface ClinicSettings {
   readonly createdAt: Date;
 }
 
-export function isValidTimezone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Re-exported for the identity package's callers: the one check lives in @mend/core. */
+export { isValidTimezone };
 
 /** The current clinic's own settings (name and time zone). */
 export class ClinicSettingsService {

@@ -1,4 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+
+import { isValidTimezone } from '@mend/core';
 
 /** Quiet hours in the recipient's local time, `HH:MM` each; start > end spans midnight (21:00–08:00). */
 export interface QuietHours {
@@ -8,9 +10,7 @@ export interface QuietHours {
 
 const HH_MM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
 
-export function isValidTimezone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
-}
+export { isValidTimezone };
 
 export function isLocalTime(value: string): boolean {
   return HH_MM.test(value);

@@ -5,11 +5,14 @@
  * no timezone; only "today" does.
  */
 
+import { isValidTimezone } from '@mend/core';
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timezone: string): Intl.DateTimeFormat | null {
   let formatter = formatters.get(timezone);
   if (formatter === undefined) {
+    if (!isValidTimezone(timezone)) return null;
     try {
       formatter = new Intl.DateTimeFormat('en-CA', {
         timeZone: timezone,
@@ -25,9 +28,7 @@ function formatterFor(timezone: string): Intl.DateTimeFormat | null {
   return formatter;
 }
 
-export function isValidTimezone(timezone: string): boolean {
-  return formatterFor(timezone) !== null;
-}
+export { isValidTimezone };
 
 /** The local calendar date at `instant` in `timezone` (falls back to UTC for an unknown zone). */
 export function localDate(instant: Date, timezone: string): string {
