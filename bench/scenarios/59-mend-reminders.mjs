@@ -19,6 +19,22 @@ function cpuSeconds(pid) {
 }
 
 /**
+ * The built worker's environment in the reminder scenarios: claim batches of 2,000, a 100 ms claim poll,
+ * `BENCH_REMINDER_CONCURRENCY` (default 50) deliveries at a time, a lease no measurement outlives.
+ */
+export function reminderWorkerEnv(ctx, urls, extra) {
+  return ctx.mendEnv(urls, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    REMINDER_BATCH_SIZE: '2000',
+    REMINDER_POLL_MS: '100',
+    REMINDER_CONCURRENCY: process.env.BENCH_REMINDER_CONCURRENCY ?? '50',
+    REMINDER_LEASE_SECONDS: '900',
+    ...extra,
+  });
+}
+
+/**
  * Reminders end to end (issue 7), against the built worker in its own process:
  * due rows in the `reminders` table → claimed in batches (`reminder_claim`, FOR
  * UPDATE SKIP LOCKED) → one BullMQ job per reminder (deterministic job id) →
@@ -137,16 +153,7 @@ export const scenario = {
     const worker = await ctx.startNode('mend-reminder-worker', ctx.dist('apps/worker/src/main.js'), {
       // e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the worker.
       nodeArgs: (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      env: ctx.mendEnv(urls, {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        QUEUE_PREFIX: `${ctx.queuePrefix}-rem`,
-        REMINDER_BATCH_SIZE: '2000',
-        REMINDER_POLL_MS: '100',
-        REMINDER_CONCURRENCY: process.env.BENCH_REMINDER_CONCURRENCY ?? '50',
-        REMINDER_LEASE_SECONDS: '900',
-        DATABASE_POOL_SIZE: '30',
-      }),
+      env: reminderWorkerEnv(ctx, urls, { QUEUE_PREFIX: `${ctx.queuePrefix}-rem`, DATABASE_POOL_SIZE: '30' }),
     });
     let peakRss = 0;
     const sampler = setInterval(() => {

@@ -9,6 +9,7 @@ import { processCpuMicros } from '../lib/http-load.mjs';
 import { scaleClientEmails, scaleData, signInScaleClients } from '../lib/scale-data.mjs';
 import { percentile, sleep, waitFor } from '../lib/stats.mjs';
 import { caseloadCounselor } from './54-mend-caseload.mjs';
+import { reminderWorkerEnv } from './59-mend-reminders.mjs';
 
 const CHUNK = 5_000;
 /**
@@ -391,15 +392,9 @@ async function compareReminderWorkers(ctx) {
 
   const startWorker = (label) =>
     ctx.startNode(label, ctx.dist('apps/worker/src/main.js'), {
-      env: ctx.mendEnv(urls, {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
+      env: reminderWorkerEnv(ctx, urls, {
         // One set of queues for both workers, apart from the other scenarios' queues.
         QUEUE_PREFIX: `${ctx.queuePrefix}-mp`,
-        REMINDER_BATCH_SIZE: '2000',
-        REMINDER_POLL_MS: '100',
-        REMINDER_CONCURRENCY: '50',
-        REMINDER_LEASE_SECONDS: '900',
         // The planner passes once at start (waited for below), not again during a measurement.
         REMINDER_PLAN_INTERVAL_MS: '3600000',
         DATABASE_POOL_SIZE: String(WORKER_POOL_SIZE),
