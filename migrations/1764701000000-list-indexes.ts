@@ -25,6 +25,8 @@ export class ListIndexes1764701000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`drop index safety_alerts_escalated_to_idx; drop index readiness_participant_ratings_case_idx;`);
+    await queryRunner.query(
+      `drop index safety_alerts_escalated_to_idx; drop index readiness_participant_ratings_case_idx;`,
+    );
   }
 }

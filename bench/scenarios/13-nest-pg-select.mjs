@@ -11,7 +11,8 @@ import { ROWS, rawItemsDatabase } from './11-fastify-pg-select.mjs';
  */
 export const scenario = {
   name: 'nest-pg-select',
-  description: 'bare NestJS (Fastify adapter) GET /items/:id with the same raw pg select; then with ALS context + pino line',
+  description:
+    'bare NestJS (Fastify adapter) GET /items/:id with the same raw pg select; then with ALS context + pino line',
   baselines: ['fastify-pg-select'],
   quick: true,
   async run(ctx) {
