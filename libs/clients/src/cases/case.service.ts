@@ -252,6 +252,12 @@ const DEFAULT_LABELS_JSON = JSON.stringify(DEFAULT_PARTICIPANT_ROLE_LABELS);
 /** A timestamp as JavaScript's `toISOString` writes it (UTC, milliseconds truncated as pg's Date parsing does). */
 const iso = (column: string): string => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/** The ids of the cases a caller who is not a clinic admin may see (the same rule as `is_team` / participant). */
+const VISIBLE_CASE_IDS = `k.id in (
+  select t.case_id from case_care_team t where t.clinic_id = $1 and t.membership_id in (select id from scope)
+  union
+  select p.case_id from case_participants p where p.clinic_id = $1 and p.client_id in (select id from me))`;
+
 /**
  * A page of the caseload as one row: the number of cases, whether more follow,
  * the items as JSON text (each shaped for the caller's standing exactly as
@@ -263,12 +269,6 @@ const iso = (column: string): string => `to_char(${column} at time zone 'UTC', '
  * through per-row scalar lookups on (clinic_id, id), whatever the statistics say
  * (composite foreign keys guarantee the client, membership and user rows).
  */
-/** The ids of the cases a caller who is not a clinic admin may see (the same rule as `is_team` / participant). */
-const VISIBLE_CASE_IDS = `k.id in (
-  select t.case_id from case_care_team t where t.clinic_id = $1 and t.membership_id in (select id from scope)
-  union
-  select p.case_id from case_participants p where p.clinic_id = $1 and p.client_id in (select id from me))`;
-
 function casePageSql(phaseSql: string, sortExpr: string, conditions: string, order: string, limit: string): string {
   return `with ${SCOPE_CTE},
        me as materialized (select c.id from clients c where c.clinic_id = $1 and c.membership_id = $2::uuid),
