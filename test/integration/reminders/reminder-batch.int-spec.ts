@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
 import { createDataSource, UnitOfWork } from '@mend/core';
-import { ReminderDelivery, ReminderDeliveryBatcher, type PushChannel, type PushMessage } from '@mend/notifications';
+import {
+  inAppWriteStatement,
+  ReminderDelivery,
+  ReminderDeliveryBatcher,
+  type PushChannel,
+  type PushMessage,
+} from '@mend/notifications';
 import { ENTITIES } from '@mend/platform';
 
 import { createOwnDatabase, type OwnDatabase } from '../worker/support/own-database.js';
@@ -211,5 +218,71 @@ describe('reminder delivery in batches', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
     expect(deliverMany.mock.calls.length).toBe(1 + 5);
     expect(await reminderCounts(unitOfWork, clinic.clinicId)).toMatchObject({ sent: 5, deliveries: 5, duplicated: 0 });
+  });
+  it('writes a batch by primary key even when the statistics predate a backlog of queued reminders', async () => {
+    const clinic = await seedReminderClinic(adminUrlFor(database.name), unitOfWork, { clients: 3 });
+    const ids = await insertDueReminders(unitOfWork, clinic, 3_000, new Date(), 'backlog');
+    // Statistics gathered while nothing is queued (autovacuum's view before a burst), then the whole backlog queued.
+    const admin = new pg.Client({ connectionString: adminUrlFor(database.name) });
+    await admin.connect();
+    try {
+      await admin.query('analyze reminders');
+    } finally {
+      await admin.end();
+    }
+    await queue(clinic, ids);
+    const batch = ids.slice(0, 20);
+    const { text, values } = inAppWriteStatement(
+      clinic.clinicId,
+      batch.map((reminderId, index) => ({
+        reminderId,
+        occurrenceKey: `backlog-${index}`,
+        membershipId: clinic.clients[index % clinic.clients.length].membershipId,
+        category: 'check_in' as const,
+        discreet: false,
+        caseId: clinic.caseId,
+        sourceType: 'case',
+        sourceId: clinic.caseId,
+        channels: ['in_app' as const],
+        last: true,
+      })),
+    );
+    interface PlanNode {
+      'Node Type': string;
+      'Relation Name'?: string;
+      'Index Name'?: string;
+      Plans?: PlanNode[];
+    }
+    const remindersScans = async (statement: string): Promise<string[]> => {
+      const [row] = await unitOfWork.run(clinic.clinicId, (tx) =>
+        tx.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (format json) ${statement}`, values),
+      );
+      const scans: string[] = [];
+      const walk = (node: PlanNode): void => {
+        if (node['Relation Name'] === 'reminders' && node['Node Type'] !== 'ModifyTable') {
+          scans.push(`${node['Node Type']}${node['Index Name'] === undefined ? '' : ` using ${node['Index Name']}`}`);
+        }
+        node.Plans?.forEach(walk);
+      };
+      walk(row['QUERY PLAN'][0].Plan);
+      return scans;
+    };
+    // Self-check: with the redundant `status = 'queued'` the planner takes the partial lease index, walking the
+    // whole backlog for each batch — the statistics here are as stale as the check needs.
+    expect(await remindersScans(text.replace('and i.last', "and r.status = 'queued' and i.last"))).toEqual([
+      expect.stringContaining('reminders_lease_idx'),
+    ]);
+    expect(await remindersScans(text)).toEqual([expect.stringMatching(/^Index (Only )?Scan using reminders_pkey$/)]);
+
+    // And the statement does what it says: the batch sent once, the rest of the backlog left queued.
+    await unitOfWork.run(clinic.clinicId, (tx) => tx.query(text, values));
+    const statuses = await statusOf(clinic, ids);
+    expect(batch.every((id) => statuses.get(id) === 'sent')).toBe(true);
+    expect([...statuses.values()].filter((status) => status === 'queued')).toHaveLength(ids.length - batch.length);
+    expect(await reminderCounts(unitOfWork, clinic.clinicId)).toMatchObject({
+      deliveries: 20,
+      notifications: 20,
+      duplicated: 0,
+    });
   });
 });
