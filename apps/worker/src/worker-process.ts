@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createLogger, loadConfigOrExit } from '@mend/core';
 
 import { createWorkerApplication, type WorkerApplicationOptions } from './bootstrap.js';
+import { applyHeapGrowth } from './heap-growth.js';
 import { settlesWithin } from './settles-within.js';
 import { WorkerRuntime } from './worker-runtime.service.js';
 import { WorkerStartupError } from './worker-startup.error.js';
@@ -20,6 +21,7 @@ const CLOSE_TIMEOUT_MS = 5_000;
 export async function runWorkerProcess(options: WorkerApplicationOptions = {}): Promise<void> {
   const config = loadConfigOrExit({ database: true, redis: true });
   const logger = createLogger(config.logLevel, 'mend-worker');
+  applyHeapGrowth(config.workerHeapGrowingPercent);
 
   let app: INestApplicationContext;
   try {

@@ -27,6 +27,11 @@ export interface MendConfig {
   readonly outbox: { readonly pollMs: number; readonly batchSize: number };
   readonly audit: { readonly sealIntervalMs: number };
   readonly shutdownGraceMs: number;
+  /**
+   * How far the worker's V8 heap may grow past what survived the last full
+   * collection before the next one, in percent (0: V8's own factor, up to 4×).
+   */
+  readonly workerHeapGrowingPercent: number;
   readonly auth: {
     /** Absent unless JWT_SECRET is set (the API requires it). */
     readonly jwtSecret?: Buffer;
@@ -178,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
   const batchSize = integer('OUTBOX_BATCH_SIZE', 1, 5_000);
   const sealIntervalMs = integer('AUDIT_SEAL_INTERVAL_MS', 1_000, 3_600_000);
   const shutdownGraceMs = integer('SHUTDOWN_GRACE_MS', 0, 600_000);
+  const workerHeapGrowingPercent = integer('WORKER_HEAP_GROWING_PERCENT', 0, 300);
 
   let jwtSecret: Buffer | undefined;
   const jwtSecretText = read('JWT_SECRET');
@@ -248,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, needs: ConfigNeeds = {}): Men
     outbox: { pollMs, batchSize },
     audit: { sealIntervalMs },
     shutdownGraceMs,
+    workerHeapGrowingPercent,
     auth: { jwtSecret, accessTokenTtlSeconds, passwordHashProfile },
     publicUrl,
     smtp: { url: smtpUrl, from: smtpFrom },
