@@ -13,6 +13,8 @@ export interface ReceivedMail {
 export interface SmtpSink {
   readonly url: string;
   readonly received: ReceivedMail[];
+  /** The most SMTP connections that were open at the same time. */
+  peakConnections(): number;
   close(): Promise<void>;
 }
 
@@ -29,10 +31,20 @@ async function freeLoopbackPort(): Promise<number> {
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  let open = 0;
+  let peak = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onConnect(_session, callback) {
+      open += 1;
+      peak = Math.max(peak, open);
+      callback();
+    },
+    onClose() {
+      open -= 1;
+    },
     onData(stream, session, callback) {
       let raw = '';
       stream.setEncoding('utf8');
@@ -52,6 +64,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    peakConnections: () => peak,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 
 import { createDataSource, UnitOfWork } from '@mend/core';
-import { deliveryKey, EmailSender, invitationEmail, messageIdFor, ReminderDelivery } from '@mend/notifications';
+import {
+  deliveryKey,
+  EmailSender,
+  invitationEmail,
+  messageIdFor,
+  ReminderDelivery,
+  SMTP_CONCURRENCY,
+} from '@mend/notifications';
 import { ENTITIES } from '@mend/platform';
 import { mailBody as bodyOf, mailHeaders as headersOf, startSmtpSink, type SmtpSink } from '@mend/testing';
 
@@ -175,5 +182,28 @@ describe('reminder email over SMTP', () => {
     expect(headers.get('subject')).toBe('You have been invited to Mend');
     expect(headers.get('message-id')).toBe(messageIdFor('invitation|synthetic', FROM));
     expect(bodyOf(mail.raw)).toContain(link);
+  });
+  it(`opens at most ${SMTP_CONCURRENCY} SMTP connections at once, however many sends are asked for together`, async () => {
+    const own = await startSmtpSink();
+    const parallel = new EmailSender({ smtpUrl: own.url, from: FROM, publicUrl: 'https://portal.mend.example' });
+    try {
+      const sends = Array.from({ length: 30 }, (_, index) =>
+        parallel.send({
+          idempotencyKey: `parallel|${index}`,
+          category: 'check_in',
+          discreet: true,
+          to: `parallel-${index}@test.mend.example`,
+        }),
+      );
+      const results = await Promise.all(sends);
+      expect(new Set(results.map((result) => result.providerMessageId)).size).toBe(30);
+      expect(own.received).toHaveLength(30);
+      expect(own.peakConnections()).toBeLessThanOrEqual(SMTP_CONCURRENCY);
+      // Still in parallel: not one connection after another.
+      expect(own.peakConnections()).toBeGreaterThan(1);
+    } finally {
+      parallel.close();
+      await own.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import nodemailer, { type Transporter } from 'nodemailer';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 
 import { CATEGORY_RULES, type ReminderCategory } from './reminder-categories.js';
@@ -73,6 +74,14 @@ export function messageIdFor(idempotencyKey: string, from: string): string {
   return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}@${domain}>`;
 }
 
+/**
+ * SMTP connections one sender opens at once. Each send is its own connection,
+ * and the worker runs up to REMINDER_CONCURRENCY deliveries together (200 by
+ * default, for in-app batches); a mail server or provider would refuse, or
+ * rate-limit, that many parallel connections from one client.
+ */
+export const SMTP_CONCURRENCY = 5;
+
 export interface EmailSenderOptions {
   readonly smtpUrl: string;
   readonly from: string;
@@ -88,6 +97,8 @@ export interface EmailSenderOptions {
 export class EmailSender implements PushChannel {
   readonly channel = 'email' as const;
   private readonly transport: Transporter;
+  /** At most {@link SMTP_CONCURRENCY} sends at once, however many reminder jobs the worker runs. */
+  private readonly limit = pLimit(SMTP_CONCURRENCY);
 
   constructor(private readonly options: EmailSenderOptions) {
     this.transport = nodemailer.createTransport(options.smtpUrl);
@@ -107,14 +118,16 @@ export class EmailSender implements PushChannel {
 
   async sendContent(to: string, content: EmailContent, idempotencyKey: string): Promise<PushResult> {
     const messageId = messageIdFor(idempotencyKey, this.options.from);
-    const info = (await this.transport.sendMail({
-      from: this.options.from,
-      to,
-      subject: content.subject,
-      text: content.text,
-      messageId,
-      headers: { 'X-Mend-Idempotency-Key': idempotencyKey, 'Auto-Submitted': 'auto-generated' },
-    })) as { messageId?: string };
+    const info = (await this.limit(() =>
+      this.transport.sendMail({
+        from: this.options.from,
+        to,
+        subject: content.subject,
+        text: content.text,
+        messageId,
+        headers: { 'X-Mend-Idempotency-Key': idempotencyKey, 'Auto-Submitted': 'auto-generated' },
+      }),
+    )) as { messageId?: string };
     return { providerMessageId: info.messageId ?? messageId };
   }
 
