@@ -14,6 +14,14 @@ const [distDir, json] = process.argv.slice(2);
 const input = JSON.parse(json);
 const load = (path) => import(pathToFileURL(join(distDir, path)).href);
 const core = await load('libs/core/src/index.js');
+// The worker's heap setting (apps/worker/src/heap-growth.ts), so the build's time and peak RSS are the worker's.
+const { applyHeapGrowth } = await load('apps/worker/src/heap-growth.js');
+applyHeapGrowth(
+  Number(
+    process.env.WORKER_HEAP_GROWING_PERCENT ??
+      core.CONFIG_VARIABLES.find((variable) => variable.name === 'WORKER_HEAP_GROWING_PERCENT').defaultValue,
+  ),
+);
 const { ENTITIES } = await load('libs/platform/src/index.js');
 const { ReportBuilder } = await load('libs/reports/src/index.js');
 
