@@ -219,6 +219,7 @@ describe('reminder delivery in batches', () => {
     expect(deliverMany.mock.calls.length).toBe(1 + 5);
     expect(await reminderCounts(unitOfWork, clinic.clinicId)).toMatchObject({ sent: 5, deliveries: 5, duplicated: 0 });
   });
+
   it('writes a batch by primary key even when the statistics predate a backlog of queued reminders', async () => {
     const clinic = await seedReminderClinic(adminUrlFor(database.name), unitOfWork, { clients: 3 });
     const ids = await insertDueReminders(unitOfWork, clinic, 3_000, new Date(), 'backlog');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-import { FieldEncryption, masterKeyEnvelope } from '@mend/core';
-import { isValidTimezone, OPERATOR } from '@mend/identity';
+import { FieldEncryption, isValidTimezone, masterKeyEnvelope } from '@mend/core';
+import { OPERATOR } from '@mend/identity';
 
 import { requireOption, UsageError, type CliCommand } from './command.js';
 import { seedDemoCases } from './demo-cases.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ClientStatus, ReminderChannel } from '@mend/contracts';
-import type { TenantTransaction } from '@mend/core';
-import { isValidTimezone, normaliseEmail, type IdentityServices } from '@mend/identity';
+import { isValidTimezone, type TenantTransaction } from '@mend/core';
+import { normaliseEmail, type IdentityServices } from '@mend/identity';
 
 import { ClientsError, ClientsErrorCode, invalidField } from '../clients.errors.js';
 import {

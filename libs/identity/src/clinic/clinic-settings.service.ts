@@ -11,9 +11,6 @@ export interface ClinicSettings {
   readonly createdAt: Date;
 }
 
-/** Re-exported for the identity package's callers: the one check lives in @mend/core. */
-export { isValidTimezone };
-
 /** The current clinic's own settings (name and time zone). */
 export class ClinicSettingsService {
   /** A read by a member (`actor`: who; default the transaction's user) is audited as `clinic.read`. */

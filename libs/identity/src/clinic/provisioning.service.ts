@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { CoreError, CoreErrorCode, type TenantTransaction, type UnitOfWork } from '@mend/core';
+import { CoreError, CoreErrorCode, isValidTimezone, type TenantTransaction, type UnitOfWork } from '@mend/core';
 
 import type { Clock } from '../clock.js';
 import { auditIdentity, OPERATOR } from '../identity-audit.js';
@@ -10,7 +10,6 @@ import { normaliseRoles, type MembershipRole } from '../roles.js';
 import { changedRows } from '../sql.js';
 import { storePasswordHash } from '../users/credentials.js';
 import { isPlausibleEmail, normaliseEmail } from '../users/email.js';
-import { isValidTimezone } from './clinic-settings.service.js';
 
 export interface NewMember {
   readonly email: string;

@@ -10,8 +10,6 @@ export interface QuietHours {
 
 const HH_MM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
 
-export { isValidTimezone };
-
 export function isLocalTime(value: string): boolean {
   return HH_MM.test(value);
 }

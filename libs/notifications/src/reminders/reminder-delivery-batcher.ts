@@ -47,7 +47,11 @@ export class ReminderDeliveryBatcher {
     const batch = this.waiting;
     this.waiting = [];
     const byClinic = new Map<string, Waiting[]>();
-    for (const item of batch) byClinic.set(item.clinicId, [...(byClinic.get(item.clinicId) ?? []), item]);
+    for (const item of batch) {
+      const items = byClinic.get(item.clinicId);
+      if (items === undefined) byClinic.set(item.clinicId, [item]);
+      else items.push(item);
+    }
     for (const [clinicId, items] of byClinic) void this.run(clinicId, items);
   }
 

@@ -116,7 +116,11 @@ export class ReminderDispatcher {
 
   private async release(rows: readonly ClaimedRow[]): Promise<void> {
     const byClinic = new Map<string, string[]>();
-    for (const row of rows) byClinic.set(row.clinic_id, [...(byClinic.get(row.clinic_id) ?? []), row.id]);
+    for (const row of rows) {
+      const ids = byClinic.get(row.clinic_id);
+      if (ids === undefined) byClinic.set(row.clinic_id, [row.id]);
+      else ids.push(row.id);
+    }
     for (const [clinicId, ids] of byClinic) {
       await this.unitOfWork.run(clinicId, (tx) =>
         tx.query(

@@ -28,8 +28,6 @@ function formatterFor(timezone: string): Intl.DateTimeFormat | null {
   return formatter;
 }
 
-export { isValidTimezone };
-
 /** The local calendar date at `instant` in `timezone` (falls back to UTC for an unknown zone). */
 export function localDate(instant: Date, timezone: string): string {
   const formatter = formatterFor(timezone) ?? formatterFor('UTC');
