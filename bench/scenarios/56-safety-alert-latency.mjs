@@ -1,6 +1,6 @@
 import { pace } from '../lib/jobs.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
-import { longCoupleCases, scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
+import { longCoupleCases, scaleData, signInScaleStaff } from '../lib/scale-data.mjs';
 import { percentile, sleep, waitFor } from '../lib/stats.mjs';
 
 const ALERTS_PER_SEC = 20;
@@ -49,7 +49,6 @@ export const scenario = {
     const api = await ctx.mendApi();
     const worker = await ctx.mendWorker();
     const { token, clinicId, caseId, clientId } = await counselorWithCase(ctx, api.baseUrl);
-    await plannedOnce(ctx, clinicId);
     const urls = await ctx.mendDatabase();
     const core = await ctx.importDist('libs/core/src/index.js');
     const database = new core.Database(
@@ -145,30 +144,6 @@ export const scenario = {
     ];
   },
 };
-
-/**
- * A worker that has not yet seen the generated clinic first catches up on it (its start-up pass plans every
- * reminder of the clinic's history): waits until the clinic's reminder rows stop growing (at most 3 minutes), so
- * the alerts queue behind the probe backlog rather than behind that one-off pass.
- */
-async function plannedOnce(ctx, clinicId) {
-  let last = -1;
-  try {
-    await waitFor(
-      async () => {
-        const [{ n }] = await scaleQuery(ctx, 'select count(*)::int as n from reminders where clinic_id = $1', [
-          clinicId,
-        ]);
-        const stable = n > 0 && n === last;
-        last = n;
-        return stable;
-      },
-      { timeoutMs: 180_000, intervalMs: 2_000, message: 'still planning' },
-    );
-  } catch {
-    ctx.log('  the worker was still planning reminders of the generated clinic after 3 minutes: measuring anyway');
-  }
-}
 
 /** A generated active couple case (another than the timeline's), its primary counselor's token and a partner. */
 async function counselorWithCase(ctx, baseUrl) {
