@@ -33,7 +33,7 @@ export class BenchContext {
     this.queuePrefix = `mend-bench-${this.runId}`;
     this.settings = {
       connections: 50,
-      httpDurationSec: quick ? 3 : 10,
+      httpDurationSec: quick ? 2 : 10,
       warmupSec: quick ? 1 : 3,
       /** Jobs per throughput phase (BullMQ and outbox alike). */
       jobCount: quick ? 2_000 : 20_000,

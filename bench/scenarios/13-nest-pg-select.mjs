@@ -7,14 +7,15 @@ import { ROWS, rawItemsDatabase } from './11-fastify-pg-select.mjs';
  * the request context every Mend request carries (an AsyncLocalStorage context
  * and one pino line per response). Against `fastify-pg-select`: no Mend route
  * can pass these ratios, since each does strictly more (a token check, a
- * transaction with row-level security, the login session check).
+ * transaction with row-level security, the login session check). A diagnostic with
+ * no target of its own: full run only (it would take 10 s of the quick run's 2 minutes).
  */
 export const scenario = {
   name: 'nest-pg-select',
   description:
     'bare NestJS (Fastify adapter) GET /items/:id with the same raw pg select; then with ALS context + pino line',
   baselines: ['fastify-pg-select'],
-  quick: true,
+  quick: false,
   async run(ctx) {
     const database = await rawItemsDatabase(ctx);
     const rows = [];

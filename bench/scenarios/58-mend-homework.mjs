@@ -55,7 +55,7 @@ export const scenario = {
 
     // Draft + submit, each generated open occurrence once, as its client (other clients than "today"'s).
     const answers = sampleAnswers(builtInExercise('E07'));
-    const queue = await openOccurrences(ctx, api.baseUrl, data, ctx.quick ? 200 : 700);
+    const queue = await openOccurrences(ctx, api.baseUrl, data, ctx.quick ? 100 : 700);
     const pairs = queue.length;
     const latencies = [];
     const started = performance.now();

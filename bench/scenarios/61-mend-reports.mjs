@@ -45,8 +45,8 @@ async function buildInChild(ctx, urls, input) {
  *    builds (10 in --quick), p50/p95 (target p95 <= 500 ms).
  * 2. The clinic report of generated clinics of 5,000 and 10,000 clients (the
  *    main 10,000-client clinic and one more of 5,000; `BENCH_REPORT_CLIENTS`
- *    overrides, e.g. `1000,2000`; `--quick` uses 500 and 1,000, with the quick
- *    run's 3 months of history): build time and the child's peak RSS, one
+ *    overrides, e.g. `1000,2000`; `--quick` uses 250 and 500 — the main quick
+ *    clinic and one more — with the quick run's 3 months of history): build time and the child's peak RSS, one
  *    process per size, and the growth ratio (targets <= 30 s and <= 400 MB at
  *    10,000, ratio <= 2.2).
  */
@@ -96,7 +96,7 @@ export const scenario = {
       },
     );
 
-    const sizes = (process.env.BENCH_REPORT_CLIENTS ?? (ctx.quick ? '500,1000' : '5000,10000'))
+    const sizes = (process.env.BENCH_REPORT_CLIENTS ?? (ctx.quick ? '250,500' : '5000,10000'))
       .split(',')
       .map((value) => Number(value.trim()))
       .filter((value) => value > 0);
