@@ -47,4 +47,16 @@ describe('PeriodicLoop', () => {
     await stopped;
     expect(finished).toBe(true);
   });
+
+  it('isStopping: false before start and while running, true once a started loop is stopped', async () => {
+    const loop = new PeriodicLoop(1_000, () => Promise.resolve());
+    expect(loop.isStopping).toBe(false);
+    await loop.stop(); // never started: a pass run directly must not see a stop
+    expect(loop.isStopping).toBe(false);
+    loop.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(loop.isStopping).toBe(false);
+    await loop.stop();
+    expect(loop.isStopping).toBe(true);
+  });
 });

@@ -4,6 +4,7 @@ import type { UnitOfWork } from '@mend/core';
 import { ReminderPlanner } from '@mend/notifications';
 
 import { describeError } from '../describe-error.js';
+import { PeriodicLoop } from '../periodic-loop.js';
 
 export interface ReminderPlanLoopOptions {
   readonly intervalMs: number;
@@ -20,9 +21,7 @@ export interface ReminderPlanLoopOptions {
  * safe: a reminder row is written once (unique dedupe key).
  */
 export class ReminderPlanLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> | undefined;
-  private isRunning = false;
+  private readonly loop: PeriodicLoop;
   private readonly planner: ReminderPlanner;
 
   constructor(
@@ -30,18 +29,16 @@ export class ReminderPlanLoop {
     private readonly options: ReminderPlanLoopOptions,
   ) {
     this.planner = options.planner ?? new ReminderPlanner();
+    this.loop = new PeriodicLoop(options.intervalMs, () => this.runOnce());
   }
 
   start(): void {
-    if (this.isRunning) return;
-    this.isRunning = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.isRunning = false;
-    clearTimeout(this.timer);
-    await this.pass;
+  /** Stops scheduling; a pass in progress ends after the clinic it is planning. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over every clinic; never throws (failures are logged, the next pass retries). */
@@ -54,7 +51,7 @@ export class ReminderPlanLoop {
         tx.query<{ clinic_id: string }>('select clinic_id from reminder_clinics()'),
       );
       for (const { clinic_id: clinicId } of clinics) {
-        if (!this.isRunning && this.timer !== undefined) break;
+        if (this.loop.isStopping) break;
         try {
           planned += await this.unitOfWork.run(clinicId, (tx) => this.planner.plan(tx, now));
         } catch (error) {
@@ -66,14 +63,5 @@ export class ReminderPlanLoop {
       logger.error({ error: describeError(error) }, 'Reminder planning pass failed; retrying at the next interval');
     }
     return planned;
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.pass = this.runOnce().then(() => {
-        if (this.isRunning) this.schedule(this.options.intervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
   }
 }
