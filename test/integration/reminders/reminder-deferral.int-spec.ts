@@ -1,0 +1,170 @@
+import type { Queue, Worker } from 'bullmq';
+import type { DataSource } from 'typeorm';
+
+import { createDataSource, QueueConnection, UnitOfWork } from '@mend/core';
+import {
+  REMINDER_JOB_NAME,
+  ReminderDelivery,
+  ReminderDispatcher,
+  reminderJobId,
+  type DeliveryOutcome,
+} from '@mend/notifications';
+import { ENTITIES } from '@mend/platform';
+import { testConfig, testEnvironment } from '@mend/testing';
+
+import { createOwnDatabase, type OwnDatabase } from '../worker/support/own-database.js';
+import { adminUrlFor, insertDueReminders, reminderCounts, seedReminderClinic } from './support/reminder-world.js';
+
+/**
+ * A reminder deferred at delivery time (it would have arrived inside quiet hours:
+ * a backlog or an outage made it late) goes back to `pending` and its job
+ * completes. BullMQ keeps completed jobs, and adding a job whose id is still
+ * stored is a no-op: so the next claim, at the end of quiet hours, must enqueue
+ * under a new job id, or the reminder would never be delivered (queued, claimed
+ * again at every lease, for ever). Through the real claim, queue and a BullMQ
+ * worker running the delivery; its own database (the dispatcher claims every
+ * clinic's due reminders) and queue prefix.
+ */
+describe('reminders: a reminder deferred at delivery is delivered at the end of quiet hours', () => {
+  let database: OwnDatabase;
+  let dataSource: DataSource;
+  let unitOfWork: UnitOfWork;
+  let queues: QueueConnection;
+  let queue: Queue;
+  let worker: Worker | undefined;
+  /** The fake clock of the deliveries (quiet hours are decided against it). */
+  let clock = new Date('2026-03-08T23:30:00Z');
+  /** Every job the BullMQ worker ran: its id and the delivery's outcome. */
+  const ran: { jobId: string | undefined; outcome: DeliveryOutcome }[] = [];
+  let dispatcher: ReminderDispatcher;
+
+  const waitForRuns = async (count: number) => {
+    const deadline = Date.now() + 20_000;
+    while (ran.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(ran).toHaveLength(count);
+  };
+
+  beforeAll(async () => {
+    database = await createOwnDatabase('reminder_deferral');
+    dataSource = await createDataSource({ url: database.runtimeUrl, entities: ENTITIES, poolSize: 4 }).initialize();
+    unitOfWork = new UnitOfWork({ connected: () => dataSource });
+    queues = new QueueConnection(
+      testConfig({ DATABASE_URL: database.runtimeUrl, QUEUE_PREFIX: `${testEnvironment().queuePrefix}-defer` }),
+    );
+    queue = queues.queue('reminders');
+    const delivery = new ReminderDelivery({ unitOfWork, push: {}, now: () => clock });
+    worker = queues.worker('reminders', async (job) => {
+      if (job.name !== REMINDER_JOB_NAME) return;
+      const { clinicId, reminderId } = job.data as { clinicId: string; reminderId: string };
+      ran.push({ jobId: job.id, outcome: await delivery.deliver(clinicId, reminderId) });
+    });
+    void worker.run();
+    dispatcher = new ReminderDispatcher(unitOfWork, {
+      batchSize: 10,
+      pollMs: 50,
+      leaseSeconds: 60,
+      queue: () => queue,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await queue?.obliterate({ force: true }).catch(() => undefined);
+    await queues?.close();
+    await dataSource?.destroy();
+    await database?.drop();
+  }, 60_000);
+
+  it('enqueues the deferred reminder under a new job id and delivers it once', async () => {
+    const clinic = await seedReminderClinic(adminUrlFor(database.name), unitOfWork, {
+      timezone: 'UTC',
+      quietHours: { start: '21:00', end: '08:00' },
+    });
+    // Due in the past (the claim takes it now); the worker's clock says 23:30 UTC, inside quiet hours.
+    const [reminderId] = await insertDueReminders(unitOfWork, clinic, 1, new Date('2026-03-08T20:00:00Z'), 'deferral');
+    clock = new Date('2026-03-08T23:30:00Z');
+
+    // 1. Claimed and enqueued; the delivery finds it inside quiet hours and defers it to 08:00 the next morning.
+    expect(await dispatcher.dispatchOnce()).toBe(1);
+    await waitForRuns(1);
+    expect(ran[0]).toEqual({
+      jobId: reminderJobId(reminderId, 0),
+      outcome: { status: 'deferred', fireAt: new Date('2026-03-09T08:00:00.000Z') },
+    });
+    const firstJob = await queue.getJob(reminderJobId(reminderId, 0));
+    expect(await firstJob?.getState()).toBe('completed'); // still stored: its id cannot be used again
+
+    // 2. 08:00: claimed again (the deferred fire time has passed) under the next generation, delivered once.
+    clock = new Date('2026-03-09T08:00:00Z');
+    expect(await dispatcher.dispatchOnce()).toBe(1);
+    await waitForRuns(2);
+    expect(ran[1]).toEqual({
+      jobId: reminderJobId(reminderId, 1),
+      outcome: { status: 'sent', channels: ['in_app'] },
+    });
+    const [row] = await unitOfWork.run(clinic.clinicId, (tx) =>
+      tx.query<{ status: string; generation: number; deferred_from: Date | null }>(
+        'select status, generation, deferred_from from reminders where id = $1',
+        [reminderId],
+      ),
+    );
+    expect(row).toEqual({ status: 'sent', generation: 1, deferred_from: new Date('2026-03-08T20:00:00Z') });
+    expect(await reminderCounts(unitOfWork, clinic.clinicId)).toMatchObject({
+      total: 1,
+      sent: 1,
+      open: 0,
+      deliveries: 1,
+      notifications: 1,
+      duplicated: 0,
+    });
+    // Nothing is left to claim: no further job runs.
+    expect(await dispatcher.dispatchOnce()).toBe(0);
+  }, 60_000);
+
+  it('releases a batch whose add failed under a new generation, so a job Redis stored anyway cannot block it', async () => {
+    const clinic = await seedReminderClinic(adminUrlFor(database.name), unitOfWork);
+    const reminderIds = await insertDueReminders(unitOfWork, clinic, 3, new Date(), 'lost-reply');
+    const runs = ran.length;
+    // Redis stores the jobs, then the reply is lost with the connection: the dispatcher sees an error.
+    const lostReply = {
+      getWaitingCount: () => queue.getWaitingCount(),
+      addBulk: async (jobs: Parameters<Queue['addBulk']>[0]) => {
+        await queue.addBulk(jobs);
+        throw new Error('Connection is closed.');
+      },
+    } as unknown as Queue;
+    const failing = new ReminderDispatcher(unitOfWork, {
+      batchSize: 10,
+      pollMs: 50,
+      leaseSeconds: 60,
+      queue: () => lostReply,
+    });
+    // The worker waits until the release has committed (else a job could deliver the still-queued row first).
+    await worker?.pause();
+    await expect(failing.dispatchOnce()).rejects.toThrow('Connection is closed.');
+    await worker?.resume();
+    // The stored generation-0 jobs run, find their reminders released (pending) and leave them alone.
+    await waitForRuns(runs + 3);
+    expect(ran.slice(runs).map((run) => run.outcome)).toEqual(
+      reminderIds.map(() => ({ status: 'skipped', reason: 'pending' })),
+    );
+    // The next claim enqueues generation 1 and delivers each reminder once.
+    expect(await dispatcher.dispatchOnce()).toBe(3);
+    await waitForRuns(runs + 6);
+    expect(
+      ran
+        .slice(runs + 3)
+        .map((run) => run.jobId)
+        .sort(),
+    ).toEqual(reminderIds.map((id) => reminderJobId(id, 1)).sort());
+    expect(ran.slice(runs + 3).every((run) => run.outcome.status === 'sent')).toBe(true);
+    expect(await reminderCounts(unitOfWork, clinic.clinicId)).toMatchObject({
+      total: 3,
+      sent: 3,
+      open: 0,
+      deliveries: 3,
+      notifications: 3,
+      duplicated: 0,
+    });
+  }, 60_000);
+});
