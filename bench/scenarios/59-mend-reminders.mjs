@@ -59,7 +59,7 @@ export const scenario = {
   baselines: ['bullmq-noop'],
   quick: true,
   async run(ctx) {
-    const count = Number(process.env.BENCH_REMINDERS ?? (ctx.quick ? 10_000 : 100_000));
+    const count = Number(process.env.BENCH_REMINDERS ?? (ctx.quick ? 5_000 : 100_000));
     const steadyRate = ctx.quick ? 100 : 200;
     const steadySec = ctx.quick ? 5 : 30;
     // How often the waits look (cheap: see isOpen); the figures come from the rows' own times, not from this.
@@ -218,7 +218,7 @@ export const scenario = {
 
     // 2. Lag under steady load: reminders fall due at a steady rate; fire_at → deliveries.sent_at.
     const steadyCount = steadyRate * steadySec;
-    const steadyStart = Date.now() + 2_000;
+    const steadyStart = Date.now() + (ctx.quick ? 1_000 : 2_000);
     await insert('steady', steadyCount, (i) => new Date(steadyStart + (i * 1000) / steadyRate));
     const steady = await waitFor(
       async () => {

@@ -44,7 +44,7 @@ async function buildInChild(ctx, urls, input) {
  *    open for the whole history (12 months in a full run): daily ledger
  *    check-ins of both partners, weekly paired homework, PHQ-9 / GAD-7 / CSI-4
  *    every two weeks per partner, fortnightly sessions with their notes; 20
- *    builds (10 in --quick), p50/p95 (target p95 <= 500 ms).
+ *    builds (5 in --quick), p50/p95 (target p95 <= 500 ms).
  * 2. The clinic report of generated clinics of 5,000 and 10,000 clients (the
  *    main 10,000-client clinic and one more of 5,000; `BENCH_REPORT_CLIENTS`
  *    overrides, e.g. `1000,2000`; `--quick` uses 250 and 500 — the main quick
@@ -83,7 +83,7 @@ export const scenario = {
       caseId,
       start: period.start,
       end: period.end,
-      repeat: ctx.quick ? 10 : 20,
+      repeat: ctx.quick ? 5 : 20,
     });
     const note =
       `${caseRun.times.length} builds of a generated couple case (${data.months} months: ${counts.check_ins} check-ins, ` +
