@@ -15,6 +15,7 @@ import { Reminders1764547200000 } from './1764547200000-reminders.js';
 import { Reports1764547300000 } from './1764547300000-reports.js';
 import { MeasureLicenceConfirmations1764547400000 } from './1764547400000-measure-licence-confirmations.js';
 import { ListIndexes1764701000000 } from './1764701000000-list-indexes.js';
+import { ReminderClaimGeneration1764788000000 } from './1764788000000-reminder-claim-generation.js';
 
 /** Every migration, oldest first. Landed migrations are never edited. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Reports1764547300000,
   MeasureLicenceConfirmations1764547400000,
   ListIndexes1764701000000,
+  ReminderClaimGeneration1764788000000,
 ];

@@ -1,9 +1,10 @@
-import type { Queue, Worker } from 'bullmq';
+import { UnrecoverableError, type Queue, type Worker } from 'bullmq';
 import type { DataSource } from 'typeorm';
 
 import { createDataSource, QueueConnection, UnitOfWork } from '@mend/core';
 import {
   REMINDER_JOB_NAME,
+  ReminderAdmin,
   ReminderDelivery,
   ReminderDispatcher,
   reminderJobId,
@@ -16,16 +17,19 @@ import { createOwnDatabase, type OwnDatabase } from '../worker/support/own-datab
 import { adminUrlFor, insertDueReminders, reminderCounts, seedReminderClinic } from './support/reminder-world.js';
 
 /**
- * A reminder deferred at delivery time (it would have arrived inside quiet hours:
- * a backlog or an outage made it late) goes back to `pending` and its job
- * completes. BullMQ keeps completed jobs, and adding a job whose id is still
- * stored is a no-op: so the next claim, at the end of quiet hours, must enqueue
- * under a new job id, or the reminder would never be delivered (queued, claimed
- * again at every lease, for ever). Through the real claim, queue and a BullMQ
- * worker running the delivery; its own database (the dispatcher claims every
- * clinic's due reminders) and queue prefix.
+ * A reminder that goes back to `pending` after it was enqueued — deferred at
+ * delivery time (it would have arrived inside quiet hours: a backlog or an
+ * outage made it late), released after an add whose reply was lost, retried by
+ * an admin after it failed — left a job behind that BullMQ still stores
+ * (completed or failed), and adding a job whose id is still stored is a no-op:
+ * so the next claim must enqueue under a new job id, or the reminder would
+ * never be delivered (queued, claimed again at every lease, for ever).
+ * `reminder_claim` claims such a row under the next generation (migration
+ * 1764788000000). Through the real claim, queue and a BullMQ worker running the
+ * delivery; its own database (the dispatcher claims every clinic's due
+ * reminders) and queue prefix.
  */
-describe('reminders: a reminder deferred at delivery is delivered at the end of quiet hours', () => {
+describe('reminders: a reminder back in line after it was enqueued is enqueued under a new job id', () => {
   let database: OwnDatabase;
   let dataSource: DataSource;
   let unitOfWork: UnitOfWork;
@@ -36,6 +40,9 @@ describe('reminders: a reminder deferred at delivery is delivered at the end of 
   let clock = new Date('2026-03-08T23:30:00Z');
   /** Every job the BullMQ worker ran: its id and the delivery's outcome. */
   const ran: { jobId: string | undefined; outcome: DeliveryOutcome }[] = [];
+  /** Reminders whose next job fails for good (as the handler's last attempt does: recorded failed, then thrown). */
+  const failNext = new Set<string>();
+  let delivery: ReminderDelivery;
   let dispatcher: ReminderDispatcher;
 
   const waitForRuns = async (count: number) => {
@@ -52,10 +59,14 @@ describe('reminders: a reminder deferred at delivery is delivered at the end of 
       testConfig({ DATABASE_URL: database.runtimeUrl, QUEUE_PREFIX: `${testEnvironment().queuePrefix}-defer` }),
     );
     queue = queues.queue('reminders');
-    const delivery = new ReminderDelivery({ unitOfWork, push: {}, now: () => clock });
+    delivery = new ReminderDelivery({ unitOfWork, push: {}, now: () => clock });
     worker = queues.worker('reminders', async (job) => {
       if (job.name !== REMINDER_JOB_NAME) return;
       const { clinicId, reminderId } = job.data as { clinicId: string; reminderId: string };
+      if (failNext.delete(reminderId)) {
+        await delivery.recordFailure(clinicId, reminderId, 'provider_down', true);
+        throw new UnrecoverableError('provider_down');
+      }
       ran.push({ jobId: job.id, outcome: await delivery.deliver(clinicId, reminderId) });
     });
     void worker.run();
@@ -164,6 +175,55 @@ describe('reminders: a reminder deferred at delivery is delivered at the end of 
       open: 0,
       deliveries: 3,
       notifications: 3,
+      duplicated: 0,
+    });
+  }, 60_000);
+  it('enqueues a reminder an admin retried after its job failed for good under a new job id', async () => {
+    const clinic = await seedReminderClinic(adminUrlFor(database.name), unitOfWork);
+    const [reminderId] = await insertDueReminders(unitOfWork, clinic, 1, new Date(), 'retried');
+    failNext.add(reminderId);
+    const runs = ran.length;
+
+    // 1. Claimed; its job fails for good and the reminder is recorded failed.
+    expect(await dispatcher.dispatchOnce()).toBe(1);
+    const firstJob = reminderJobId(reminderId, 0);
+    const deadline = Date.now() + 20_000;
+    while ((await queue.getJobState(firstJob)) !== 'failed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await queue.getJobState(firstJob)).toBe('failed'); // still stored: its id cannot be used again
+    expect(await reminderCounts(unitOfWork, clinic.clinicId)).toMatchObject({ failed: 1, sent: 0, deliveries: 0 });
+
+    // 2. The clinic admin retries it: back to pending; claimed under the next generation and delivered once.
+    await unitOfWork.run(clinic.clinicId, async (tx) => {
+      const [membership] = await tx.query<{ user_id: string }>(
+        'select user_id from memberships where clinic_id = $1 and id = $2',
+        [tx.clinicId, clinic.counselorMembershipId],
+      );
+      await new ReminderAdmin().retry(
+        tx,
+        {
+          clinicId: clinic.clinicId,
+          userId: membership.user_id,
+          membershipId: clinic.counselorMembershipId,
+          roles: ['clinic_admin'],
+        },
+        reminderId,
+      );
+    });
+    expect(await dispatcher.dispatchOnce()).toBe(1);
+    await waitForRuns(runs + 1);
+    expect(ran[runs]).toEqual({
+      jobId: reminderJobId(reminderId, 1),
+      outcome: { status: 'sent', channels: ['in_app'] },
+    });
+    expect(await reminderCounts(unitOfWork, clinic.clinicId)).toMatchObject({
+      total: 1,
+      sent: 1,
+      failed: 0,
+      open: 0,
+      deliveries: 1,
+      notifications: 1,
       duplicated: 0,
     });
   }, 60_000);

@@ -44,8 +44,9 @@ interface FailedRow {
 /**
  * The clinic admin's view of reminders that failed every attempt: ids,
  * categories and error codes only (no clinical content), and a retry that puts
- * one back in line under a new job id (its generation), so BullMQ's failed job
- * of the previous try does not swallow it.
+ * one back in line (`pending`; reminder_claim enqueues it under the next
+ * generation, a new job id, so BullMQ's failed job of the previous try does not
+ * swallow it).
  */
 export class ReminderAdmin {
   async listFailed(tx: TenantTransaction, limit: number): Promise<FailedReminderView[]> {
@@ -81,7 +82,7 @@ export class ReminderAdmin {
     if (row === undefined) throw new ReminderNotFoundError();
     if (row.status !== 'failed') throw new ReminderNotFailedError(row.status);
     await tx.query(
-      `update reminders set status = 'pending', generation = generation + 1, attempts = 0, failed_at = null,
+      `update reminders set status = 'pending', attempts = 0, failed_at = null,
               fire_at = least(fire_at, now()), claim_token = null, claimed_until = null, updated_at = now()
         where clinic_id = $1 and id = $2`,
       [tx.clinicId, reminderId],

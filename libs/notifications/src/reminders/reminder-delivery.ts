@@ -370,12 +370,11 @@ export class ReminderDelivery {
       for (const item of cancelled) done(item.id, { status: 'cancelled', reason: item.reason });
     }
     if (deferred.length > 0) {
-      // A new generation: this job completes now and BullMQ keeps completed jobs (a week), so the claim at the
-      // end of quiet hours must enqueue under a new job id — the old one's add would be a no-op, and the
-      // reminder would stay queued for ever, claimed again at every lease.
+      // This job completes now and BullMQ keeps completed jobs (a week): the claim at the end of quiet hours
+      // enqueues it under the next generation (reminder_claim does so for any pending row enqueued before).
       await tx.query(
         `update reminders r set status = 'pending', fire_at = t.fire_at, deferred_from = coalesce(r.deferred_from, r.fire_at),
-                generation = r.generation + 1, claim_token = null, claimed_until = null, updated_at = now()
+                claim_token = null, claimed_until = null, updated_at = now()
            from unnest($2::uuid[], $3::timestamptz[]) as t(id, fire_at)
           where r.clinic_id = $1 and r.id = t.id`,
         [tx.clinicId, deferred.map((item) => item.id), deferred.map((item) => item.fireAt.toISOString())],

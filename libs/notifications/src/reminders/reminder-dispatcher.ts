@@ -40,8 +40,8 @@ interface ClaimedRow {
  * rows (the exactly-once guarantee rests on them). A re-claimed reminder whose
  * job already failed for good is marked failed, visible to the clinic's admins.
  * When the queue refuses the batch (Redis down), the claims are released at
- * once (under a new generation), so the rows are claimed again as soon as Redis
- * is back. With
+ * once, so the rows are claimed again (under the next generation) as soon as
+ * Redis is back. With
  * `maxWaiting`, a pass claims nothing while the queue already holds that many
  * waiting jobs (backpressure: the backlog waits in PostgreSQL).
  */
@@ -116,9 +116,10 @@ export class ReminderDispatcher {
   }
 
   /**
-   * Back to `pending` under a new generation: the add may have reached Redis even though it answered with an
-   * error (a reply lost with the connection), and a job whose id is still stored makes a second add of that id a
-   * no-op — it runs once, finds the row not `queued`, completes, and the next claim must not reuse its id.
+   * Back to `pending`. The add may have reached Redis even though it answered with an error (a reply lost with
+   * the connection): such a job runs once, finds the row not `queued` and completes, and a second add of its id
+   * would be a no-op — so the next claim enqueues the row under the next generation (reminder_claim does so for
+   * any pending row enqueued before).
    */
   private async release(rows: readonly ClaimedRow[]): Promise<void> {
     const byClinic = new Map<string, string[]>();
@@ -130,8 +131,7 @@ export class ReminderDispatcher {
     for (const [clinicId, ids] of byClinic) {
       await this.unitOfWork.run(clinicId, (tx) =>
         tx.query(
-          `update reminders set status = 'pending', generation = generation + 1, claim_token = null, claimed_until = null,
-                  updated_at = now()
+          `update reminders set status = 'pending', claim_token = null, claimed_until = null, updated_at = now()
             where clinic_id = $1 and id = any($2::uuid[]) and status = 'queued'`,
           [tx.clinicId, ids],
         ),
