@@ -19,16 +19,14 @@ function cpuSeconds(pid) {
 }
 
 /**
- * The built worker's environment in the reminder scenarios: claim batches of 2,000, a 100 ms claim poll,
- * the configured REMINDER_CONCURRENCY (as shipped, unless `BENCH_REMINDER_CONCURRENCY` says otherwise),
- * a lease no measurement outlives.
+ * The built worker's environment in the reminder scenarios: the shipped claim batch, claim poll and
+ * REMINDER_CONCURRENCY (unless `BENCH_REMINDER_CONCURRENCY` says otherwise) — what a clinic runs — and a
+ * lease no measurement outlives.
  */
 export function reminderWorkerEnv(ctx, urls, extra) {
   return ctx.mendEnv(urls, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
-    REMINDER_BATCH_SIZE: '2000',
-    REMINDER_POLL_MS: '100',
     ...(process.env.BENCH_REMINDER_CONCURRENCY === undefined
       ? {}
       : { REMINDER_CONCURRENCY: process.env.BENCH_REMINDER_CONCURRENCY }),

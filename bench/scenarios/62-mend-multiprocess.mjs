@@ -397,6 +397,9 @@ async function compareReminderWorkers(ctx) {
         QUEUE_PREFIX: `${ctx.queuePrefix}-mp`,
         // The planner passes once at start (waited for below), not again during a measurement.
         REMINDER_PLAN_INTERVAL_MS: '3600000',
+        // The phases last seconds: an idle worker's first claim must not wait up to the shipped 1 s poll, which
+        // would weigh on one side or the other by chance (this compares one worker with two, not the poll).
+        REMINDER_POLL_MS: '100',
         DATABASE_POOL_SIZE: String(WORKER_POOL_SIZE),
       }),
     });

@@ -7,7 +7,8 @@ import { ReminderDispatcher, reminderJobId } from './reminder-dispatcher.js';
 const CLINIC = '11111111-1111-4111-8111-111111111111';
 const ids = ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'];
 
-function fakes(waiting: number) {
+/** A unit of work whose claim answers the `due` reminders, and a queue holding `waiting` jobs. */
+function fakes(waiting: number, due: readonly string[] = ids) {
   const claims: unknown[][] = [];
   const unitOfWork = {
     runWithoutClinic: (work: (tx: { query: (sql: string, values: unknown[]) => unknown }) => unknown) =>
@@ -15,7 +16,7 @@ function fakes(waiting: number) {
         work({
           query: (_sql: string, values: unknown[]) => {
             claims.push(values);
-            return Promise.resolve(ids.map((id) => ({ id, clinic_id: CLINIC, generation: 1, claims: 1 })));
+            return Promise.resolve(due.map((id) => ({ id, clinic_id: CLINIC, generation: 1, claims: 1 })));
           },
         }),
       ),
@@ -72,5 +73,39 @@ describe('ReminderDispatcher', () => {
     await expect(dispatcher.dispatchOnce()).resolves.toBe(2);
     expect(queue.getWaitingCount).not.toHaveBeenCalled();
     expect(added).toHaveLength(1);
+  });
+  it('looks again soon, not after a whole poll, when backpressure held a pass back', async () => {
+    const { unitOfWork, queue, claims } = fakes(0);
+    // Full at the first look, drained at the next.
+    (queue.getWaitingCount as jest.Mock).mockResolvedValueOnce(200);
+    const dispatcher = new ReminderDispatcher(unitOfWork, {
+      batchSize: 100,
+      pollMs: 60_000,
+      leaseSeconds: 60,
+      queue: () => queue,
+      maxWaiting: 200,
+    });
+    dispatcher.start();
+    const deadline = Date.now() + 5_000;
+    while (claims.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await dispatcher.stop();
+    // The second look claimed (a whole poll would have been a minute).
+    expect(claims).toEqual([[100, 60]]);
+    expect(queue.getWaitingCount).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits a whole poll after a pass that found nothing due', async () => {
+    const { unitOfWork, queue, claims } = fakes(0, []);
+    const dispatcher = new ReminderDispatcher(unitOfWork, {
+      batchSize: 100,
+      pollMs: 60_000,
+      leaseSeconds: 60,
+      queue: () => queue,
+      maxWaiting: 200,
+    });
+    dispatcher.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await dispatcher.stop();
+    expect(claims).toHaveLength(1);
   });
 });

@@ -9,6 +9,14 @@ export function reminderJobId(reminderId: string, generation: number): string {
   return `reminder-${reminderId.toLowerCase()}-${generation}`;
 }
 
+/**
+ * How soon a pass that backpressure held back looks again (at most the poll):
+ * the queue then holds a backlog the workers drain in well under a poll (2
+ * batches of 500 at ~4,000 reminders/s: 250 ms), and sleeping a whole poll
+ * would leave them idle for the rest of it.
+ */
+const BACKPRESSURE_RECHECK_MS = 25;
+
 export interface ReminderDispatcherOptions {
   readonly batchSize: number;
   readonly pollMs: number;
@@ -19,6 +27,8 @@ export interface ReminderDispatcherOptions {
    * Claims only while fewer jobs than this wait in the queue (none: no bound), so
    * a large backlog stays `pending` in PostgreSQL rather than piling up in Redis
    * and in the worker's memory, and a claim never waits out its lease in the queue.
+   * A pass held back this way looks again after {@link BACKPRESSURE_RECHECK_MS},
+   * not after a whole poll.
    */
   readonly maxWaiting?: number;
   readonly onError?: (error: unknown) => void;
@@ -47,6 +57,8 @@ interface ClaimedRow {
  */
 export class ReminderDispatcher {
   private isRunning = false;
+  /** The last pass claimed nothing because the queue was full (backpressure), not because nothing was due. */
+  private heldBack = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
@@ -58,7 +70,8 @@ export class ReminderDispatcher {
   /** One pass: answers how many reminders were claimed and enqueued. */
   async dispatchOnce(): Promise<number> {
     const queue = this.options.queue();
-    if (this.options.maxWaiting !== undefined && (await queue.getWaitingCount()) >= this.options.maxWaiting) return 0;
+    this.heldBack = this.options.maxWaiting !== undefined && (await queue.getWaitingCount()) >= this.options.maxWaiting;
+    if (this.heldBack) return 0;
     const claimed = await this.unitOfWork.runWithoutClinic((tx) =>
       tx.query<ClaimedRow>('select id, clinic_id, generation, claims from reminder_claim($1, $2)', [
         this.options.batchSize,
@@ -151,7 +164,12 @@ export class ReminderDispatcher {
         this.options.onError?.(error);
       }
       if (dispatched >= this.options.batchSize || !this.isRunning) continue;
-      const delay = failures === 0 ? this.options.pollMs : Math.min(this.options.pollMs * 2 ** failures, 10_000);
+      const delay =
+        failures > 0
+          ? Math.min(this.options.pollMs * 2 ** failures, 10_000)
+          : this.heldBack
+            ? Math.min(this.options.pollMs, BACKPRESSURE_RECHECK_MS)
+            : this.options.pollMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wake = () => {
