@@ -64,7 +64,7 @@ describe('reminders: a reminder back in line after it was enqueued is enqueued u
       if (job.name !== REMINDER_JOB_NAME) return;
       const { clinicId, reminderId } = job.data as { clinicId: string; reminderId: string };
       if (failNext.delete(reminderId)) {
-        await delivery.recordFailure(clinicId, reminderId, 'provider_down', true);
+        await delivery.recordFailure(clinicId, reminderId, job.id, 'provider_down', true);
         throw new UnrecoverableError('provider_down');
       }
       ran.push({ jobId: job.id, outcome: await delivery.deliver(clinicId, reminderId) });
@@ -226,5 +226,41 @@ describe('reminders: a reminder back in line after it was enqueued is enqueued u
       notifications: 1,
       duplicated: 0,
     });
+  }, 60_000);
+  it("does not fail a reminder on a stale job's last attempt once it was enqueued again under a newer job", async () => {
+    const clinic = await seedReminderClinic(adminUrlFor(database.name), unitOfWork);
+    const [reminderId] = await insertDueReminders(unitOfWork, clinic, 1, new Date(), 'stale-failure');
+    // No job reaches BullMQ here: the first add "fails" (released), the second is taken as stored.
+    let addFails = true;
+    const offline = {
+      getWaitingCount: () => Promise.resolve(0),
+      addBulk: () => (addFails ? Promise.reject(new Error('Connection is closed.')) : Promise.resolve([])),
+      getJobState: () => Promise.resolve('waiting'),
+    } as unknown as Queue;
+    const claiming = new ReminderDispatcher(unitOfWork, {
+      batchSize: 10,
+      pollMs: 50,
+      leaseSeconds: 60,
+      queue: () => offline,
+    });
+    await expect(claiming.dispatchOnce()).rejects.toThrow('Connection is closed.');
+    addFails = false;
+    expect(await claiming.dispatchOnce()).toBe(1);
+    const state = () =>
+      unitOfWork.run(clinic.clinicId, async (tx) => {
+        const [row] = await tx.query<{ status: string; job_id: string; attempts: number }>(
+          'select status, job_id, attempts from reminders where id = $1',
+          [reminderId],
+        );
+        return row;
+      });
+    expect(await state()).toEqual({ status: 'queued', job_id: reminderJobId(reminderId, 1), attempts: 0 });
+
+    // The generation-0 job (stored though its add "failed") runs out of attempts: counted, not failed.
+    await delivery.recordFailure(clinic.clinicId, reminderId, reminderJobId(reminderId, 0), 'provider_down', true);
+    expect(await state()).toEqual({ status: 'queued', job_id: reminderJobId(reminderId, 1), attempts: 1 });
+    // The current job's last attempt does fail it.
+    await delivery.recordFailure(clinic.clinicId, reminderId, reminderJobId(reminderId, 1), 'provider_down', true);
+    expect(await state()).toEqual({ status: 'failed', job_id: reminderJobId(reminderId, 1), attempts: 2 });
   }, 60_000);
 });

@@ -72,7 +72,7 @@ export class ReminderDeliverHandler implements JobHandlerInstance {
       const isFinal = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const described = describeError(error);
       await this.delivery
-        .recordFailure(job.data.clinicId, reminderId, described.code ?? described.name, isFinal)
+        .recordFailure(job.data.clinicId, reminderId, job.id, described.code ?? described.name, isFinal)
         .catch((recordError: unknown) =>
           this.logger.warn({ reminderId, error: describeError(recordError) }, 'Recording a reminder failure failed'),
         );

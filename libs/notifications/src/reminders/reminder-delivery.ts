@@ -236,16 +236,29 @@ export class ReminderDelivery {
     return results;
   }
 
-  /** Records a failed attempt (an error code only); on the last attempt the reminder becomes `failed`, for admins to retry. */
-  async recordFailure(clinicId: string, reminderId: string, errorCode: string, isFinal: boolean): Promise<void> {
+  /**
+   * Records a failed attempt of the job `jobId` (an error code only); on its last attempt the reminder becomes
+   * `failed`, for admins to retry — unless the reminder was enqueued again since under a newer job (released
+   * after a lost reply and claimed again): a stale job's last attempt must not fail the claim that is in
+   * flight, which would then find the row `failed` and skip it.
+   */
+  async recordFailure(
+    clinicId: string,
+    reminderId: string,
+    jobId: string | undefined,
+    errorCode: string,
+    isFinal: boolean,
+  ): Promise<void> {
     await this.options.unitOfWork.run(clinicId, (tx) =>
       tx.query(
         `update reminders set attempts = attempts + 1, last_error = $3,
-                status = case when $4 and status = 'queued' then 'failed' else status end,
-                failed_at = case when $4 and status = 'queued' then now() else failed_at end,
+                status = case when $4 and status = 'queued' and ($5::text is null or job_id = $5) then 'failed'
+                              else status end,
+                failed_at = case when $4 and status = 'queued' and ($5::text is null or job_id = $5) then now()
+                                 else failed_at end,
                 updated_at = now()
           where clinic_id = $1 and id = $2`,
-        [tx.clinicId, reminderId, errorCode.slice(0, 200), isFinal],
+        [tx.clinicId, reminderId, errorCode.slice(0, 200), isFinal, jobId ?? null],
       ),
     );
   }
