@@ -32,16 +32,25 @@ function fakes(waiting: number, due: readonly string[] = ids) {
   return { unitOfWork, queue, claims, added };
 }
 
+/** A dispatcher over the fakes: batches of 100, a lease of 60 s, the given poll and queue bound. */
+function dispatcherOver(
+  { unitOfWork, queue }: ReturnType<typeof fakes>,
+  { pollMs = 50, maxWaiting }: { pollMs?: number; maxWaiting?: number } = {},
+): ReminderDispatcher {
+  return new ReminderDispatcher(unitOfWork, {
+    batchSize: 100,
+    pollMs,
+    leaseSeconds: 60,
+    queue: () => queue,
+    ...(maxWaiting === undefined ? {} : { maxWaiting }),
+  });
+}
+
 describe('ReminderDispatcher', () => {
   it('claims a batch and adds one job per reminder under its deterministic id', async () => {
-    const { unitOfWork, queue, claims, added } = fakes(0);
-    const dispatcher = new ReminderDispatcher(unitOfWork, {
-      batchSize: 100,
-      pollMs: 50,
-      leaseSeconds: 60,
-      queue: () => queue,
-      maxWaiting: 200,
-    });
+    const fake = fakes(0);
+    const { claims, added } = fake;
+    const dispatcher = dispatcherOver(fake, { maxWaiting: 200 });
     await expect(dispatcher.dispatchOnce()).resolves.toBe(2);
     expect(claims).toEqual([[100, 60]]);
     expect(added).toHaveLength(1);
@@ -49,42 +58,29 @@ describe('ReminderDispatcher', () => {
   });
 
   it('claims nothing while the queue already holds maxWaiting waiting jobs (backpressure)', async () => {
-    const { unitOfWork, queue, claims, added } = fakes(200);
-    const dispatcher = new ReminderDispatcher(unitOfWork, {
-      batchSize: 100,
-      pollMs: 50,
-      leaseSeconds: 60,
-      queue: () => queue,
-      maxWaiting: 200,
-    });
+    const fake = fakes(200);
+    const { claims, added } = fake;
+    const dispatcher = dispatcherOver(fake, { maxWaiting: 200 });
     await expect(dispatcher.dispatchOnce()).resolves.toBe(0);
     expect(claims).toHaveLength(0);
     expect(added).toHaveLength(0);
   });
 
   it('does not ask the queue for its depth without maxWaiting', async () => {
-    const { unitOfWork, queue, added } = fakes(10_000);
-    const dispatcher = new ReminderDispatcher(unitOfWork, {
-      batchSize: 100,
-      pollMs: 50,
-      leaseSeconds: 60,
-      queue: () => queue,
-    });
+    const fake = fakes(10_000);
+    const { queue, added } = fake;
+    const dispatcher = dispatcherOver(fake);
     await expect(dispatcher.dispatchOnce()).resolves.toBe(2);
     expect(queue.getWaitingCount).not.toHaveBeenCalled();
     expect(added).toHaveLength(1);
   });
+
   it('looks again soon, not after a whole poll, when backpressure held a pass back', async () => {
-    const { unitOfWork, queue, claims } = fakes(0);
+    const fake = fakes(0);
+    const { queue, claims } = fake;
     // Full at the first look, drained at the next.
     (queue.getWaitingCount as jest.Mock).mockResolvedValueOnce(200);
-    const dispatcher = new ReminderDispatcher(unitOfWork, {
-      batchSize: 100,
-      pollMs: 60_000,
-      leaseSeconds: 60,
-      queue: () => queue,
-      maxWaiting: 200,
-    });
+    const dispatcher = dispatcherOver(fake, { pollMs: 60_000, maxWaiting: 200 });
     dispatcher.start();
     const deadline = Date.now() + 5_000;
     while (claims.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -95,17 +91,11 @@ describe('ReminderDispatcher', () => {
   });
 
   it('waits a whole poll after a pass that found nothing due', async () => {
-    const { unitOfWork, queue, claims } = fakes(0, []);
-    const dispatcher = new ReminderDispatcher(unitOfWork, {
-      batchSize: 100,
-      pollMs: 60_000,
-      leaseSeconds: 60,
-      queue: () => queue,
-      maxWaiting: 200,
-    });
+    const fake = fakes(0, []);
+    const dispatcher = dispatcherOver(fake, { pollMs: 60_000, maxWaiting: 200 });
     dispatcher.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await dispatcher.stop();
-    expect(claims).toHaveLength(1);
+    expect(fake.claims).toHaveLength(1);
   });
 });
