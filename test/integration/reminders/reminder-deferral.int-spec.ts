@@ -44,6 +44,9 @@ describe('reminders: a reminder back in line after it was enqueued is enqueued u
   const failNext = new Set<string>();
   let delivery: ReminderDelivery;
   let dispatcher: ReminderDispatcher;
+  /** A dispatcher claiming through the real reminder_claim (batches of 10) into `into`. */
+  const dispatcherInto = (into: Queue) =>
+    new ReminderDispatcher(unitOfWork, { batchSize: 10, pollMs: 50, leaseSeconds: 60, queue: () => into });
 
   const waitForRuns = async (count: number) => {
     const deadline = Date.now() + 20_000;
@@ -70,12 +73,7 @@ describe('reminders: a reminder back in line after it was enqueued is enqueued u
       ran.push({ jobId: job.id, outcome: await delivery.deliver(clinicId, reminderId) });
     });
     void worker.run();
-    dispatcher = new ReminderDispatcher(unitOfWork, {
-      batchSize: 10,
-      pollMs: 50,
-      leaseSeconds: 60,
-      queue: () => queue,
-    });
+    dispatcher = dispatcherInto(queue);
   }, 60_000);
 
   afterAll(async () => {
@@ -144,12 +142,7 @@ describe('reminders: a reminder back in line after it was enqueued is enqueued u
         throw new Error('Connection is closed.');
       },
     } as unknown as Queue;
-    const failing = new ReminderDispatcher(unitOfWork, {
-      batchSize: 10,
-      pollMs: 50,
-      leaseSeconds: 60,
-      queue: () => lostReply,
-    });
+    const failing = dispatcherInto(lostReply);
     // The worker waits until the release has committed (else a job could deliver the still-queued row first).
     await worker?.pause();
     await expect(failing.dispatchOnce()).rejects.toThrow('Connection is closed.');
@@ -237,12 +230,7 @@ describe('reminders: a reminder back in line after it was enqueued is enqueued u
       addBulk: () => (addFails ? Promise.reject(new Error('Connection is closed.')) : Promise.resolve([])),
       getJobState: () => Promise.resolve('waiting'),
     } as unknown as Queue;
-    const claiming = new ReminderDispatcher(unitOfWork, {
-      batchSize: 10,
-      pollMs: 50,
-      leaseSeconds: 60,
-      queue: () => offline,
-    });
+    const claiming = dispatcherInto(offline);
     await expect(claiming.dispatchOnce()).rejects.toThrow('Connection is closed.');
     addFails = false;
     expect(await claiming.dispatchOnce()).toBe(1);

@@ -57,8 +57,6 @@ interface ClaimedRow {
  */
 export class ReminderDispatcher {
   private isRunning = false;
-  /** The last pass claimed nothing because the queue was full (backpressure), not because nothing was due. */
-  private heldBack = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
@@ -69,16 +67,25 @@ export class ReminderDispatcher {
 
   /** One pass: answers how many reminders were claimed and enqueued. */
   async dispatchOnce(): Promise<number> {
+    return (await this.pass()).dispatched;
+  }
+
+  /**
+   * One pass: how many reminders were claimed and enqueued, and whether backpressure held it back (the queue
+   * was full) rather than nothing being due.
+   */
+  private async pass(): Promise<{ readonly dispatched: number; readonly heldBack: boolean }> {
     const queue = this.options.queue();
-    this.heldBack = this.options.maxWaiting !== undefined && (await queue.getWaitingCount()) >= this.options.maxWaiting;
-    if (this.heldBack) return 0;
+    if (this.options.maxWaiting !== undefined && (await queue.getWaitingCount()) >= this.options.maxWaiting) {
+      return { dispatched: 0, heldBack: true };
+    }
     const claimed = await this.unitOfWork.runWithoutClinic((tx) =>
       tx.query<ClaimedRow>('select id, clinic_id, generation, claims from reminder_claim($1, $2)', [
         this.options.batchSize,
         this.options.leaseSeconds,
       ]),
     );
-    if (claimed.length === 0) return 0;
+    if (claimed.length === 0) return { dispatched: 0, heldBack: false };
     try {
       await queue.addBulk(
         claimed.map((row) => ({
@@ -93,7 +100,7 @@ export class ReminderDispatcher {
     }
     const reclaimed = claimed.filter((row) => row.claims > 1);
     if (reclaimed.length > 0) await this.settleReclaimed(queue, reclaimed);
-    return claimed.length;
+    return { dispatched: claimed.length, heldBack: false };
   }
 
   start(): void {
@@ -156,8 +163,9 @@ export class ReminderDispatcher {
     let failures = 0;
     while (this.isRunning) {
       let dispatched = 0;
+      let heldBack = false;
       try {
-        dispatched = await this.dispatchOnce();
+        ({ dispatched, heldBack } = await this.pass());
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -167,7 +175,7 @@ export class ReminderDispatcher {
       const delay =
         failures > 0
           ? Math.min(this.options.pollMs * 2 ** failures, 10_000)
-          : this.heldBack
+          : heldBack
             ? Math.min(this.options.pollMs, BACKPRESSURE_RECHECK_MS)
             : this.options.pollMs;
       await new Promise<void>((resolve) => {
