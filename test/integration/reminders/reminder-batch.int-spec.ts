@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
-import { createDataSource, UnitOfWork } from '@mend/core';
+import { createDataSource, sqlLiteral, UnitOfWork, type InlineValue } from '@mend/core';
 import {
   inAppWriteStatement,
   ReminderDelivery,
@@ -233,7 +233,7 @@ describe('reminder delivery in batches', () => {
     }
     await queue(clinic, ids);
     const batch = ids.slice(0, 20);
-    const { text, values } = inAppWriteStatement(
+    const { statement, values } = inAppWriteStatement(
       clinic.clinicId,
       batch.map((reminderId, index) => ({
         reminderId,
@@ -254,10 +254,28 @@ describe('reminder delivery in batches', () => {
       'Index Name'?: string;
       Plans?: PlanNode[];
     }
-    const remindersScans = async (statement: string): Promise<string[]> => {
-      const [row] = await unitOfWork.run(clinic.clinicId, (tx) =>
-        tx.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (format json) ${statement}`, values),
-      );
+    const { text } = statement;
+    const remindersScans = async (sql: string, genericPlan = false): Promise<string[]> => {
+      const [row] = await unitOfWork.run(clinic.clinicId, async (tx) => {
+        if (!genericPlan) {
+          return tx.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (format json) ${sql}`, values);
+        }
+        // The plan PostgreSQL settles on for the prepared statement after its first executions.
+        // EXPLAIN takes no bind parameters: EXECUTE gets the values as literals.
+        const literals = values.map((value, index) => {
+          const type = statement.parameterTypes[index];
+          return Array.isArray(value)
+            ? `array[${(value as InlineValue[]).map(sqlLiteral).join(', ')}]::${type}`
+            : `${sqlLiteral(value as InlineValue)}::${type}`;
+        });
+        await tx.query(`prepare batch_write_generic (${statement.parameterTypes.join(', ')}) as ${sql}`);
+        await tx.query('set local plan_cache_mode = force_generic_plan');
+        const plan = await tx.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+          `explain (format json) execute batch_write_generic (${literals.join(', ')})`,
+        );
+        await tx.query('deallocate batch_write_generic');
+        return plan;
+      });
       const scans: string[] = [];
       const walk = (node: PlanNode): void => {
         if (node['Relation Name'] === 'reminders' && node['Node Type'] !== 'ModifyTable') {
@@ -274,9 +292,16 @@ describe('reminder delivery in batches', () => {
       expect.stringContaining('reminders_lease_idx'),
     ]);
     expect(await remindersScans(text)).toEqual([expect.stringMatching(/^Index (Only )?Scan using reminders_pkey$/)]);
+    // The worker runs it as a prepared statement, on the generic plan once PostgreSQL chooses it: that plan too.
+    expect(await remindersScans(text.replace('and i.last', "and r.status = 'queued' and i.last"), true)).toEqual([
+      expect.stringContaining('reminders_lease_idx'),
+    ]);
+    expect(await remindersScans(text, true)).toEqual([
+      expect.stringMatching(/^Index (Only )?Scan using reminders_pkey$/),
+    ]);
 
     // And the statement does what it says: the batch sent once, the rest of the backlog left queued.
-    await unitOfWork.run(clinic.clinicId, (tx) => tx.query(text, values));
+    await unitOfWork.run(clinic.clinicId, (tx) => tx.query(statement, values));
     const statuses = await statusOf(clinic, ids);
     expect(batch.every((id) => statuses.get(id) === 'sent')).toBe(true);
     expect([...statuses.values()].filter((status) => status === 'queued')).toHaveLength(ids.length - batch.length);

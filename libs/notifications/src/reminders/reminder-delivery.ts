@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { TenantTransaction, UnitOfWork } from '@mend/core';
+import { preparedStatement, type PreparedStatement, type TenantTransaction, type UnitOfWork } from '@mend/core';
 
 import type { PushChannel } from './channels.js';
 import { deferThroughQuietHours, isInQuietHours, type QuietHours } from './local-time.js';
@@ -85,7 +85,14 @@ interface Prepared {
   readonly discreet: boolean;
 }
 
-const SELECT_LOCKED = `
+/**
+ * The batch's locked read. Prepared: planning its eight joins (with the tables'
+ * row-level security) cost more PostgreSQL time than running it — 7 ms per
+ * batch, about 136 µs per reminder in the 100,000-reminder bench.
+ */
+const SELECT_LOCKED = preparedStatement(
+  'reminder_lock_batch',
+  `
   select r.id, r.category, r.recipient_membership_id, r.recipient_client_id, r.case_id, r.source_type, r.source_id,
          r.occurrence_key, r.channels, r.discreet, r.fire_at, r.deferred_from, r.status,
          coalesce(k.timezone, c.timezone, 'UTC') as zone, crs.quiet_start, crs.quiet_end,
@@ -103,7 +110,9 @@ const SELECT_LOCKED = `
     left join users u on u.id = m.user_id and r.recipient_client_id is null
    where r.clinic_id = $1 and r.id = any($2::uuid[])
    order by r.id
-     for update of r`;
+     for update of r`,
+  ['uuid', 'uuid[]'],
+);
 
 /** One in-app delivery of a batch, as {@link inAppWriteStatement} writes it. */
 export interface InAppWrite {
@@ -121,6 +130,48 @@ export interface InAppWrite {
   readonly last: boolean;
 }
 
+const IN_APP_WRITE = preparedStatement(
+  'reminder_write_in_app',
+  `with input as (
+    select * from unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
+                         $9::uuid[], $10::text[], $11::uuid[], $12::text[], $13::boolean[])
+      as t(reminder_id, occurrence_key, idempotency_key, notification_id, membership_id, kind, title, case_id,
+           subject_type, subject_id, channels, last)
+  ), delivery as (
+    insert into deliveries (clinic_id, reminder_id, occurrence_key, channel, idempotency_key, status,
+                            provider_message_id, provider_calls, sent_at)
+    select $1, i.reminder_id, i.occurrence_key, 'in_app', i.idempotency_key, 'sent', i.notification_id::text, 1, now()
+      from input i
+    on conflict do nothing
+    returning reminder_id
+  ), notice as (
+    insert into notifications (clinic_id, id, recipient_membership_id, kind, title, case_id, subject_type, subject_id)
+    select $1, i.notification_id, i.membership_id, i.kind, i.title, i.case_id, i.subject_type, i.subject_id
+      from input i join delivery d on d.reminder_id = i.reminder_id
+    on conflict do nothing
+    returning id
+  )
+  update reminders r set status = 'sent', sent_at = now(), channels = string_to_array(i.channels, ','),
+         claim_token = null, updated_at = now()
+    from input i
+   where r.clinic_id = $1 and r.id = i.reminder_id and i.last`,
+  [
+    'uuid',
+    'uuid[]',
+    'text[]',
+    'text[]',
+    'uuid[]',
+    'uuid[]',
+    'text[]',
+    'text[]',
+    'uuid[]',
+    'text[]',
+    'uuid[]',
+    'text[]',
+    'boolean[]',
+  ],
+);
+
 /**
  * The in-app deliveries of a batch as one statement: each deliveries row, its
  * notification (only when that row is new) and, for the `last` ones, the
@@ -135,32 +186,10 @@ export interface InAppWrite {
 export function inAppWriteStatement(
   clinicId: string,
   items: readonly InAppWrite[],
-): { readonly text: string; readonly values: unknown[] } {
+): { readonly statement: PreparedStatement; readonly values: unknown[] } {
   const keys = items.map((item) => deliveryKey(clinicId, item.reminderId, item.occurrenceKey, 'in_app'));
   return {
-    text: `with input as (
-         select * from unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
-                              $9::uuid[], $10::text[], $11::uuid[], $12::text[], $13::boolean[])
-           as t(reminder_id, occurrence_key, idempotency_key, notification_id, membership_id, kind, title, case_id,
-                subject_type, subject_id, channels, last)
-       ), delivery as (
-         insert into deliveries (clinic_id, reminder_id, occurrence_key, channel, idempotency_key, status,
-                                 provider_message_id, provider_calls, sent_at)
-         select $1, i.reminder_id, i.occurrence_key, 'in_app', i.idempotency_key, 'sent', i.notification_id::text, 1, now()
-           from input i
-         on conflict do nothing
-         returning reminder_id
-       ), notice as (
-         insert into notifications (clinic_id, id, recipient_membership_id, kind, title, case_id, subject_type, subject_id)
-         select $1, i.notification_id, i.membership_id, i.kind, i.title, i.case_id, i.subject_type, i.subject_id
-           from input i join delivery d on d.reminder_id = i.reminder_id
-         on conflict do nothing
-         returning id
-       )
-       update reminders r set status = 'sent', sent_at = now(), channels = string_to_array(i.channels, ','),
-              claim_token = null, updated_at = now()
-         from input i
-        where r.clinic_id = $1 and r.id = i.reminder_id and i.last`,
+    statement: IN_APP_WRITE,
     values: [
       clinicId,
       items.map((item) => item.reminderId),
@@ -395,7 +424,7 @@ export class ReminderDelivery {
       for (const item of deferred) done(item.id, { status: 'deferred', fireAt: item.fireAt });
     }
     if (inApp.length > 0) {
-      const { text, values } = inAppWriteStatement(
+      const { statement, values } = inAppWriteStatement(
         tx.clinicId,
         inApp.map(({ row, channels, last }) => ({
           reminderId: row.id,
@@ -410,7 +439,7 @@ export class ReminderDelivery {
           last,
         })),
       );
-      await tx.query(text, values);
+      await tx.query(statement, values);
     }
 
     for (const { row, channels } of pushing) {

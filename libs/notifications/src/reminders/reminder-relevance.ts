@@ -1,4 +1,4 @@
-import type { TenantTransaction } from '@mend/core';
+import { preparedStatement, type PreparedStatement, type TenantTransaction } from '@mend/core';
 
 import type { ReminderCategory } from './reminder-categories.js';
 
@@ -69,6 +69,21 @@ function assignmentSql(): string {
       left join cases c on c.clinic_id = o.clinic_id and c.id = o.case_id`;
 }
 
+/** One prepared statement per category (a delivery batch runs one per category present). */
+const RELEVANCE_STATEMENTS = Object.fromEntries(
+  Object.entries(RELEVANCE_SQL).map(([category, sql]) => [
+    category,
+    preparedStatement(
+      `reminder_relevance_${category}`,
+      `select t.i, (${sql}) as reason
+         from unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[]) with ordinality
+           as t(source_id, occurrence_key, client_id, membership_id, i)
+        cross join lateral (select $1::uuid as clinic_id, t.source_id, t.occurrence_key, t.client_id, t.membership_id) p`,
+      ['uuid', 'uuid[]', 'text[]', 'uuid[]', 'uuid[]'],
+    ),
+  ]),
+) as Readonly<Record<ReminderCategory, PreparedStatement>>;
+
 /** The recipient's side, from columns read with the reminder: inactive, disabled or opted out. */
 export function recipientReason(row: {
   readonly recipient_client_id: string | null;
@@ -127,19 +142,13 @@ export async function sourceReasons(
   const byCategory = new Map<ReminderCategory, number[]>();
   inputs.forEach((input, index) => byCategory.set(input.category, [...(byCategory.get(input.category) ?? []), index]));
   for (const [category, indexes] of byCategory) {
-    const rows = await tx.query<{ i: string; reason: string | null }>(
-      `select t.i, (${RELEVANCE_SQL[category]}) as reason
-         from unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[]) with ordinality
-           as t(source_id, occurrence_key, client_id, membership_id, i)
-        cross join lateral (select $1::uuid as clinic_id, t.source_id, t.occurrence_key, t.client_id, t.membership_id) p`,
-      [
-        tx.clinicId,
-        indexes.map((index) => inputs[index].sourceId),
-        indexes.map((index) => inputs[index].occurrenceKey),
-        indexes.map((index) => inputs[index].recipientClientId),
-        indexes.map((index) => inputs[index].recipientMembershipId),
-      ],
-    );
+    const rows = await tx.query<{ i: string; reason: string | null }>(RELEVANCE_STATEMENTS[category], [
+      tx.clinicId,
+      indexes.map((index) => inputs[index].sourceId),
+      indexes.map((index) => inputs[index].occurrenceKey),
+      indexes.map((index) => inputs[index].recipientClientId),
+      indexes.map((index) => inputs[index].recipientMembershipId),
+    ]);
     for (const row of rows) reasons[indexes[Number(row.i) - 1]] = row.reason;
   }
   return reasons;
