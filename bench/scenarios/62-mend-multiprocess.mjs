@@ -6,7 +6,7 @@ import pg from 'pg';
 
 import { withClient } from '../lib/context.mjs';
 import { processCpuMicros } from '../lib/http-load.mjs';
-import { scaleClientEmails, scaleData, signInScaleClients } from '../lib/scale-data.mjs';
+import { scaleClientEmails, scaleData, signInScaleClients, waitForReportBuilds } from '../lib/scale-data.mjs';
 import { percentile, sleep, waitFor } from '../lib/stats.mjs';
 import { caseloadCounselor } from './54-mend-caseload.mjs';
 import { reminderWorkerEnv } from './59-mend-reminders.mjs';
@@ -412,7 +412,7 @@ async function compareReminderWorkers(ctx) {
       const label = `mend-mp-worker-${workers.length + 1}`;
       workers.push({ label, child: await startWorker(label) });
     }
-    await settle(admin);
+    await settle(ctx, admin);
   };
 
   /** Releases the clinic's `label` reminders at once and waits for every one: seconds and the workers' CPU. */
@@ -529,9 +529,11 @@ async function compareReminderWorkers(ctx) {
 /**
  * After workers start: they connect, start their loops, and the planner's pass at start
  * writes the generated clinics' reminders. Waits until no reminder is due and the table
- * stopped growing, so that the workers deliver only the measured reminders.
+ * stopped growing, so that the workers deliver only the measured reminders, and until they
+ * have built the generated clinics' scheduled reports (the reports scenario's clinic was made
+ * while no worker ran).
  */
-async function settle(admin) {
+async function settle(ctx, admin) {
   await sleep(3_000);
   let previous = -1;
   await waitFor(
@@ -550,6 +552,7 @@ async function settle(admin) {
       message: 'the workers did not settle (due or new reminders) within 180 s',
     },
   );
+  await waitForReportBuilds(ctx);
 }
 
 /** Throws unless every reminder of the check was delivered exactly once (deliveries row and notification). */
