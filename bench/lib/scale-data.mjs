@@ -140,22 +140,25 @@ async function seedClinic(ctx, { seed, clients, months }) {
  */
 async function planReminders(ctx, clinicId) {
   const started = performance.now();
+  const notifications = await ctx.importDist('libs/notifications/src/index.js');
+  await withRuntimeUnitOfWork(ctx, 'mend-bench-plan', (unitOfWork) =>
+    unitOfWork.run(clinicId, (tx) => new notifications.ReminderPlanner().plan(tx, new Date())),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/** `work` with a `UnitOfWork` of the built `@mend/core` on one connection as the runtime role (row-level security on). */
+async function withRuntimeUnitOfWork(ctx, applicationName, work) {
   const urls = await ctx.mendDatabase();
-  const [core, notifications] = await Promise.all([
-    ctx.importDist('libs/core/src/index.js'),
-    ctx.importDist('libs/notifications/src/index.js'),
-  ]);
+  const core = await ctx.importDist('libs/core/src/index.js');
   const source = await core
-    .createDataSource({ url: urls.runtimeUrl, entities: [], poolSize: 1, applicationName: 'mend-bench-plan' })
+    .createDataSource({ url: urls.runtimeUrl, entities: [], poolSize: 1, applicationName })
     .initialize();
   try {
-    await new core.UnitOfWork({ connected: () => source }).run(clinicId, (tx) =>
-      new notifications.ReminderPlanner().plan(tx, new Date()),
-    );
+    return await work(new core.UnitOfWork({ connected: () => source }));
   } finally {
     await source.destroy();
   }
-  return (performance.now() - started) / 1000;
 }
 
 /**
@@ -168,24 +171,12 @@ async function planReminders(ctx, clinicId) {
  * by the next worker to start, which waits for them (`waitForReportBuilds`) before measuring.
  */
 async function scheduleReports(ctx, clinicId) {
-  const urls = await ctx.mendDatabase();
-  const [core, reports] = await Promise.all([
-    ctx.importDist('libs/core/src/index.js'),
-    ctx.importDist('libs/reports/src/index.js'),
-  ]);
-  const source = await core
-    .createDataSource({ url: urls.runtimeUrl, entities: [], poolSize: 1, applicationName: 'mend-bench-reports' })
-    .initialize();
-  let made;
-  try {
-    const result = await reports.scheduleDueReports(new core.UnitOfWork({ connected: () => source }), new Date(), {
-      onlyClinicIds: [clinicId],
-    });
-    if (result.failed.length > 0) throw new Error('making the scheduled reports of the generated clinic failed');
-    made = result.created;
-  } finally {
-    await source.destroy();
-  }
+  const reports = await ctx.importDist('libs/reports/src/index.js');
+  const result = await withRuntimeUnitOfWork(ctx, 'mend-bench-reports', (unitOfWork) =>
+    reports.scheduleDueReports(unitOfWork, new Date(), { onlyClinicIds: [clinicId] }),
+  );
+  if (result.failed.length > 0) throw new Error('making the scheduled reports of the generated clinic failed');
+  const made = result.created;
   if (!ctx.shared.has('mend-worker') || !(await ctx.shared.get('mend-worker')).isRunning()) {
     return { note: `${made} scheduled reports made` };
   }
