@@ -63,7 +63,10 @@ describe('prefetched hot read routes: round trips per request', () => {
     expect(status).toBe(200);
     expect((body as { items: { id: string }[] }).items.map((item) => item.id)).toContain(world.caseId);
     expect(messages).toHaveLength(2);
-    expect(messages[0]).toMatch(/^BEGIN; .*EXECUTE mend_sql_login_session_check\(.*\); EXECUTE mend_sql_case_page_/);
+    // The page runs its generic plan (PreparedStatement.plan), set around it and nothing else.
+    expect(messages[0]).toMatch(
+      /^BEGIN; .*EXECUTE mend_sql_login_session_check\(.*\); SET LOCAL plan_cache_mode = force_generic_plan; EXECUTE mend_sql_case_page_[0-9a-f]+\(.*\); SET LOCAL plan_cache_mode TO DEFAULT$/,
+    );
     expect(messages[1]).toMatch(/^EXECUTE mend_sql_audit_event_insert\(.*'case\.list'.*\); COMMIT$/);
   });
 
@@ -71,7 +74,14 @@ describe('prefetched hot read routes: round trips per request', () => {
     const { status, messages } = await messagesOf('GET', '/cases?limit=50&status=intake', world.counselor.headers);
     expect(status).toBe(200);
     expect(messages[0]).not.toMatch(/case_page/);
-    expect(messages.some((text) => text.includes('k.status = any('))).toBe(true);
+    const page = messages.findIndex((text) => text.includes('k.status = any('));
+    expect(page).toBeGreaterThan(0);
+    // Its generic plan too: the setting on just before the page and off just after it.
+    expect(messages.slice(page - 1, page + 2).map((text) => (text.startsWith('SET LOCAL') ? text : 'page'))).toEqual([
+      'SET LOCAL plan_cache_mode = force_generic_plan',
+      'page',
+      'SET LOCAL plan_cache_mode TO DEFAULT',
+    ]);
   });
 
   it('GET /me/assignments: one message, which also commits', async () => {

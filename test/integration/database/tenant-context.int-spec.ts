@@ -24,6 +24,13 @@ const SET_NAME = preparedStatement('test_set_clinic_name', 'update clinics set n
   'uuid',
   'text',
 ]);
+/** Declared to run its generic plan; it also reports the plan cache mode it ran under. */
+const GENERIC_NAME = preparedStatement(
+  'test_generic_clinic_name',
+  `select name, current_setting('plan_cache_mode') as mode from clinics where id = $1::uuid and $2::int > 0`,
+  [],
+  { plan: 'generic' },
+);
 
 describe('unit of work and tenant context', () => {
   let database: TestDatabase;
@@ -528,6 +535,62 @@ describe('unit of work and tenant context', () => {
         );
         const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
         expect(row.name).toBe('Deferred');
+      });
+    });
+
+    describe("plan: 'generic' (the statement's generic plan on every execution)", () => {
+      /** How often PostgreSQL planned each of this connection's prepared statements generically and with values. */
+      const plans = () =>
+        unitOfWork.runWithoutClinic((tx) =>
+          tx.query<{ name: string; generic_plans: string; custom_plans: string }>(
+            `select name, generic_plans, custom_plans from pg_prepared_statements
+              where name in ('mend_sql_test_generic_clinic_name', 'mend_test_generic_clinic_name')`,
+          ),
+        );
+
+      it('runs the generic plan from the first execution, prefetched, at commit and through tx.query, and leaves the setting as it was', async () => {
+        const { result, messages } = await countingMessages(() =>
+          unitOfWork.run(
+            clinicA,
+            async (tx) => {
+              const prefetched = await tx.query<{ name: string; mode: string }>(GENERIC_NAME, [clinicA, 1]);
+              const queried = await tx.query<{ name: string; mode: string }>(GENERIC_NAME, [clinicA, 2]);
+              const [after] = await tx.query<{ mode: string }>("select current_setting('plan_cache_mode') as mode");
+              tx.executeAtCommit(GENERIC_NAME, [clinicA, 3]);
+              return { prefetched, queried, after: after.mode };
+            },
+            { prefetch: [{ statement: GENERIC_NAME, values: [clinicA, 1] }] },
+          ),
+        );
+        expect(result).toEqual({
+          prefetched: [{ name: 'Clinic A', mode: 'force_generic_plan' }],
+          queried: [{ name: 'Clinic A', mode: 'force_generic_plan' }],
+          after: 'auto',
+        });
+        expect(messages[messages.length - 1]).toMatch(
+          /^SET LOCAL plan_cache_mode = force_generic_plan; EXECUTE mend_sql_test_generic_clinic_name\(.*\); SET LOCAL plan_cache_mode TO DEFAULT; COMMIT$/,
+        );
+        // PostgreSQL's own choice plans the first five executions with their values; these ran generic.
+        const counted = await plans();
+        expect(counted.map((row) => [row.name, Number(row.generic_plans), Number(row.custom_plans)]).sort()).toEqual([
+          ['mend_sql_test_generic_clinic_name', 2, 0],
+          ['mend_test_generic_clinic_name', 1, 0],
+        ]);
+      });
+
+      it('leaves other statements to PostgreSQL: one declared without it is planned with its values', async () => {
+        await unitOfWork.run(clinicA, (tx) => tx.query(CLINIC_NAME_INFERRED, [clinicA, 1]));
+        const [row] = await unitOfWork.runWithoutClinic((tx) =>
+          tx.query<{ generic_plans: string; custom_plans: string }>(
+            "select generic_plans, custom_plans from pg_prepared_statements where name = 'mend_test_clinic_name_inferred'",
+          ),
+        );
+        expect(Number(row.custom_plans)).toBeGreaterThan(0);
+        expect(Number(row.generic_plans)).toBe(0);
+      });
+
+      it('refuses to declare the same name with another plan choice', () => {
+        expect(() => preparedStatement(GENERIC_NAME.name, GENERIC_NAME.text, [])).toThrow(/Two different/);
       });
     });
 

@@ -26,6 +26,21 @@ export interface PreparedStatement {
    * commit); none: PostgreSQL infers them from the statement (casts, context).
    */
   readonly parameterTypes: readonly string[];
+  /**
+   * `generic`: every execution runs PostgreSQL's generic plan of the statement
+   * (planned once per connection without the values; `plan_cache_mode =
+   * force_generic_plan` around each execution, transaction-local). For a
+   * statement that costs more to plan than to run and whose generic plan is known
+   * to start from the caller's rows (written so: fenced subqueries, see the
+   * caseload); PostgreSQL's own choice (`auto`) otherwise re-plans with the values
+   * whenever it estimates the generic plan dearer.
+   */
+  readonly plan: 'auto' | 'generic';
+}
+
+export interface PreparedStatementOptions {
+  /** See {@link PreparedStatement.plan}; default `auto`. */
+  readonly plan?: 'auto' | 'generic';
 }
 
 const STATEMENT_NAME = /^[a-z][a-z0-9_]{0,47}$/;
@@ -33,14 +48,20 @@ const PARAMETER_TYPE = /^[a-z][a-z0-9_ ]{0,40}(\[\])?$/;
 const PREPARED_STATEMENTS = new Map<string, PreparedStatement>();
 
 /** Declares a {@link PreparedStatement}; one name, one statement per process. */
-export function preparedStatement(name: string, text: string, parameterTypes: readonly string[]): PreparedStatement {
+export function preparedStatement(
+  name: string,
+  text: string,
+  parameterTypes: readonly string[],
+  options: PreparedStatementOptions = {},
+): PreparedStatement {
+  const plan = options.plan ?? 'auto';
   if (!STATEMENT_NAME.test(name)) throw new Error(`Invalid prepared statement name ${name}`);
   if (!parameterTypes.every((type) => PARAMETER_TYPE.test(type))) {
     throw new Error(`Invalid parameter types of prepared statement ${name}`);
   }
   const existing = PREPARED_STATEMENTS.get(name);
   if (existing !== undefined) {
-    if (existing.text !== text || existing.parameterTypes.join() !== parameterTypes.join()) {
+    if (existing.text !== text || existing.parameterTypes.join() !== parameterTypes.join() || existing.plan !== plan) {
       throw new Error(`Two different prepared statements are named ${name}`);
     }
     return existing;
@@ -49,6 +70,7 @@ export function preparedStatement(name: string, text: string, parameterTypes: re
     name,
     text,
     parameterTypes: Object.freeze([...parameterTypes]),
+    plan,
   });
   PREPARED_STATEMENTS.set(name, statement);
   return statement;
@@ -426,14 +448,11 @@ async function openTransaction(
   const parts = [isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${isolation}`];
   if (settings !== undefined) parts.push(settings);
   let firstIndex: number | undefined;
-  if (firstQuery !== undefined) {
-    firstIndex = parts.length;
-    parts.push(await executeText(client, firstQuery));
-  }
-  const prefetchIndex = parts.length;
+  if (firstQuery !== undefined) firstIndex = pushExecute(parts, await executeStatements(client, firstQuery));
   // Duplicates would answer once each; the same read twice is sent once.
   const keys = [...new Map(prefetch.map((query) => [prefetchKey(query.statement, query.values), query])).entries()];
-  for (const [, query] of keys) parts.push(await executeText(client, query));
+  const prefetchIndexes: number[] = [];
+  for (const [, query] of keys) prefetchIndexes.push(pushExecute(parts, await executeStatements(client, query)));
   if (commitWithOpening) parts.push('COMMIT');
   const text = parts.join('; ');
   const state = runner as unknown as RunnerTransactionState;
@@ -449,7 +468,7 @@ async function openTransaction(
   };
   const results = await begin(text);
   const prefetched = new Map<string, PgResult>();
-  keys.forEach(([key], index) => prefetched.set(key as string, results[prefetchIndex + index]));
+  keys.forEach(([key], index) => prefetched.set(key as string, results[prefetchIndexes[index]]));
   const firstRows = firstIndex === undefined ? [] : results[firstIndex].rows;
   if (!commitWithOpening) return { firstRows, prefetched };
   if (results[results.length - 1].command !== 'COMMIT') {
@@ -460,6 +479,32 @@ async function openTransaction(
   // The next transaction: the same BEGIN and settings, without the first query and the prefetch.
   const reopenText = parts.slice(0, settings === undefined ? 1 : 2).join('; ');
   return { firstRows, prefetched, reopen: () => begin(reopenText).then(() => undefined) };
+}
+
+/** Appends an execution's statements to a message's parts; returns the index of the `EXECUTE`'s result. */
+function pushExecute(parts: string[], execution: { statements: string[]; resultIndex: number }): number {
+  const index = parts.length + execution.resultIndex;
+  parts.push(...execution.statements);
+  return index;
+}
+
+const GENERIC_PLAN_ON = 'SET LOCAL plan_cache_mode = force_generic_plan';
+const GENERIC_PLAN_OFF = 'SET LOCAL plan_cache_mode TO DEFAULT';
+
+/**
+ * The statements of one execution in a simple-protocol message: the `EXECUTE`
+ * (see {@link executeText}), between the generic-plan settings for a statement
+ * declared `plan: 'generic'`; `resultIndex`: which of their results is the
+ * `EXECUTE`'s.
+ */
+async function executeStatements(
+  client: PgClient,
+  query: FirstQuery,
+): Promise<{ statements: string[]; resultIndex: number }> {
+  const execute = await executeText(client, query);
+  return query.statement.plan === 'generic'
+    ? { statements: [GENERIC_PLAN_ON, execute, GENERIC_PLAN_OFF], resultIndex: 1 }
+    : { statements: [execute], resultIndex: 0 };
 }
 
 /** `EXECUTE` of a prepared statement with its values as literals (prepared on the connection first). */
@@ -553,11 +598,15 @@ async function runQuery<T>(
 ): Promise<T[]> {
   const text = typeof sql === 'string' ? sql : sql.text;
   const values = [...parameters];
+  const generic = typeof sql !== 'string' && sql.plan === 'generic';
   let result: PgResult | PgResult[];
   try {
+    // Three round trips rather than one: the generic plan saves more than they cost (see PreparedStatement.plan).
+    if (generic) await client.query(GENERIC_PLAN_ON);
     result = await (typeof sql === 'string'
       ? client.query(text, values)
       : client.query({ name: `mend_${sql.name}`, text, values }));
+    if (generic) await client.query(GENERIC_PLAN_OFF);
   } catch (error) {
     throw new QueryFailedError(text, values, error as Error);
   }
@@ -580,7 +629,7 @@ function answerOf<T>(result: PgResult): T[] {
  */
 async function commit(runner: QueryRunner, client: PgClient, statements: readonly FirstQuery[]): Promise<void> {
   const parts: string[] = [];
-  for (const query of statements) parts.push(await executeText(client, query));
+  for (const query of statements) pushExecute(parts, await executeStatements(client, query));
   parts.push('COMMIT');
   const text = parts.join('; ');
   let answer: PgResult | PgResult[];
