@@ -216,7 +216,7 @@ async function main() {
   const environment =
     `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
     `load average ${loadAtStart.toFixed(1)} at start, loopback; ` +
-    `HTTP: autocannon, ${ctx.settings.connections} connections, ${ctx.settings.warmupSec} s warm-up + ${ctx.settings.httpDurationSec} s; ` +
+    `HTTP: autocannon, ${ctx.settings.connections} connections, warm-up ${ctx.settings.warmupSec} s and on to ${ctx.settings.warmupRequests.toLocaleString('en')} requests (at most ${ctx.settings.warmupMaxSec} s) + ${ctx.settings.httpDurationSec} s; ` +
     `jobs: ${ctx.settings.jobCount} per throughput phase, latency at ${ctx.settings.jobRatePerSec} jobs/s for ${ctx.settings.pacedSec} s.`;
   process.stdout.write(
     `\n${formatTable(rows)}\n\n${RATIO_DEFINITION}\nWrote bench-results.json (${rows.length} rows) in ${seconds.toFixed(1)} s.\n\n`,

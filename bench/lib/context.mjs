@@ -35,6 +35,9 @@ export class BenchContext {
       connections: 50,
       httpDurationSec: quick ? 2 : 10,
       warmupSec: quick ? 1 : 3,
+      /** …and on until the server has answered this many warm-up requests, at most `warmupMaxSec` in all (http-load.mjs). */
+      warmupRequests: quick ? 1_000 : 3_000,
+      warmupMaxSec: quick ? 2 : 15,
       /** Jobs per throughput phase (BullMQ and outbox alike). */
       jobCount: quick ? 2_000 : 20_000,
       /**

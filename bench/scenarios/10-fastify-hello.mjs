@@ -17,6 +17,8 @@ export const scenario = {
       serverPid: server.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
+      warmupRequests: ctx.settings.warmupRequests,
+      warmupMaxSec: ctx.settings.warmupMaxSec,
     });
     return httpRows(load);
   },

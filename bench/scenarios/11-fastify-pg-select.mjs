@@ -42,6 +42,8 @@ export const scenario = {
       serverPid: server.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
+      warmupRequests: ctx.settings.warmupRequests,
+      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, path: `/items/${1 + Math.floor(Math.random() * ROWS)}` }),
     });
     return httpRows(load);

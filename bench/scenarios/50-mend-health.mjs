@@ -18,6 +18,8 @@ export const scenario = {
       serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
+      warmupRequests: ctx.settings.warmupRequests,
+      warmupMaxSec: ctx.settings.warmupMaxSec,
     });
     return httpRows(load, 'fastify-hello');
   },

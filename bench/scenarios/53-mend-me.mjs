@@ -33,6 +33,8 @@ export const scenario = {
       serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
+      warmupRequests: ctx.settings.warmupRequests,
+      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => {
         const token = tokens[next % tokens.length];
         next += 1;

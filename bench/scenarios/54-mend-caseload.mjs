@@ -29,6 +29,8 @@ export const scenario = {
       serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
+      warmupRequests: ctx.settings.warmupRequests,
+      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
     });
     return httpRows(load, 'fastify-pg-select').map((row) =>

@@ -24,6 +24,8 @@ export const scenario = {
       serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
+      warmupRequests: ctx.settings.warmupRequests,
+      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
     });
     return httpRows(load, 'fastify-pg-select').map((row) => (row.metric === 'requests_per_s' ? { ...row, note } : row));

@@ -41,6 +41,8 @@ export const scenario = {
       serverPid: api.child.pid,
       durationSec: ctx.settings.httpDurationSec,
       warmupSec: ctx.settings.warmupSec,
+      warmupRequests: ctx.settings.warmupRequests,
+      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => {
         const token = todayTokens[nextToday % todayTokens.length];
         nextToday += 1;
