@@ -17,7 +17,13 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 
 import { BenchContext, withClient } from '../bench/lib/context.mjs';
-import { formatTable, markdownSummary, RATIO_DEFINITION, resolveBaselines } from '../bench/lib/report.mjs';
+import {
+  ALONGSIDE_DEFINITION,
+  formatTable,
+  markdownSummary,
+  RATIO_DEFINITION,
+  resolveBaselines,
+} from '../bench/lib/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const scenarioDir = join(root, 'bench', 'scenarios');
@@ -219,7 +225,7 @@ async function main() {
     `HTTP: autocannon, ${ctx.settings.connections} connections, warm-up ${ctx.settings.warmupSec} s and on to ${ctx.settings.warmupRequests.toLocaleString('en')} requests (at most ${ctx.settings.warmupMaxSec} s) + ${ctx.settings.httpDurationSec} s; ` +
     `jobs: ${ctx.settings.jobCount} per throughput phase, latency at ${ctx.settings.jobRatePerSec} jobs/s for ${ctx.settings.pacedSec} s.`;
   process.stdout.write(
-    `\n${formatTable(rows)}\n\n${RATIO_DEFINITION}\nWrote bench-results.json (${rows.length} rows) in ${seconds.toFixed(1)} s.\n\n`,
+    `\n${formatTable(rows)}\n\n${RATIO_DEFINITION}\n${rows.some((row) => row.baselineMeasured === 'alongside') ? `${ALONGSIDE_DEFINITION}\n` : ''}Wrote bench-results.json (${rows.length} rows) in ${seconds.toFixed(1)} s.\n\n`,
   );
   process.stdout.write(`${markdownSummary(rows, { mode, seconds, failures, environment })}\n`);
   return failures.length === 0 ? 0 : 1;

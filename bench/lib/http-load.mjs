@@ -78,9 +78,25 @@ export async function measureHttp(
   };
 }
 
-/** The three rows every HTTP scenario reports, each compared with the same metric of `baselineScenario`. */
-export function httpRows(load, baselineScenario) {
-  const against = (metric) => (baselineScenario === undefined ? undefined : { scenario: baselineScenario, metric });
+const LOAD_FIELD = {
+  requests_per_s: 'requestsPerSec',
+  latency_p50: 'latencyP50Ms',
+  latency_p99: 'latencyP99Ms',
+  cpu_per_request: 'cpuMicrosPerRequest',
+};
+
+/**
+ * The rows every HTTP scenario reports, each compared with the same metric of
+ * `baselineScenario`: with `baselineLoad` (that baseline measured again right
+ * before this load, see rawSelectAlongside), with its figures rather than the
+ * baseline scenario's own rows.
+ */
+export function httpRows(load, baselineScenario, baselineLoad) {
+  const against = (metric) => {
+    if (baselineScenario === undefined) return undefined;
+    const adjacent = baselineLoad?.[LOAD_FIELD[metric]];
+    return { scenario: baselineScenario, metric, ...(adjacent !== undefined && { value: adjacent, alongside: true }) };
+  };
   // Failed answers are counted in requests/s by autocannon: flag them on the row.
   const warning =
     load.non2xx + load.errors > 0

@@ -5,6 +5,10 @@ export const RATIO_DEFINITION =
   'value / baseline for throughput, baseline / value for latency. Higher is better in both cases; ' +
   '1 means as good as the raw baseline, 0.25 means a quarter of its throughput or four times its latency.';
 
+export const ALONGSIDE_DEFINITION =
+  'alongside (* in the table) = the baseline measured again right before that figure, after its scenario had made ' +
+  "its data, and used for its ratio instead of the run's first measurement of the baseline.";
+
 /**
  * Fills each row's `baseline` (the value of the referenced scenario's metric)
  * and `ratio`, and rounds for display. A missing baseline leaves both null.
@@ -14,7 +18,8 @@ export function resolveBaselines(rows) {
   return rows.map((row) => {
     const reference = row.compareWith;
     const baseRow = reference === undefined ? undefined : byKey.get(`${reference.scenario}/${reference.metric}`);
-    const baseline = baseRow?.value ?? null;
+    // A baseline measured alongside (right before this figure) carries its own value.
+    const baseline = reference?.value ?? baseRow?.value ?? null;
     let ratio = null;
     if (baseline !== null && Number.isFinite(baseline) && Number.isFinite(row.value) && baseline > 0 && row.value > 0) {
       ratio = row.better === 'lower' ? baseline / row.value : row.value / baseline;
@@ -27,7 +32,8 @@ export function resolveBaselines(rows) {
       baseline: round(baseline),
       ratio: ratio === null ? null : Number(ratio.toPrecision(3)),
       better: row.better,
-      baselineScenario: baseRow === undefined ? null : reference.scenario,
+      baselineScenario: baseline === null ? null : reference.scenario,
+      ...(reference?.alongside === true && { baselineMeasured: 'alongside' }),
       ...(row.note !== undefined && { note: row.note }),
       ...(row.warning !== undefined && { warning: row.warning }),
     };
@@ -42,7 +48,7 @@ export function formatTable(rows) {
     formatNumber(row.value),
     row.unit,
     formatNumber(row.baseline),
-    row.baselineScenario ?? '',
+    row.baselineScenario === null ? '' : `${row.baselineScenario}${row.baselineMeasured === 'alongside' ? '*' : ''}`,
     row.ratio === null ? '' : `${row.ratio}×`,
     [row.warning && `WARNING: ${row.warning}`, row.note].filter(Boolean).join('; '),
   ]);
@@ -64,10 +70,11 @@ export function markdownSummary(rows, { mode, seconds, failures, environment }) 
     lines.push('| scenario | metric | value | baseline | ratio |', '|---|---|---:|---:|---:|');
     for (const row of compared) {
       lines.push(
-        `| ${row.scenario} | ${row.metric} | ${formatNumber(row.value)} ${row.unit} | ${formatNumber(row.baseline)} ${row.unit} (${row.baselineScenario}) | ${row.ratio ?? 'n/a'} |`,
+        `| ${row.scenario} | ${row.metric} | ${formatNumber(row.value)} ${row.unit} | ${formatNumber(row.baseline)} ${row.unit} (${row.baselineScenario}${row.baselineMeasured === 'alongside' ? ', alongside' : ''}) | ${row.ratio ?? 'n/a'} |`,
       );
     }
     lines.push('', `_${RATIO_DEFINITION}_`);
+    if (compared.some((row) => row.baselineMeasured === 'alongside')) lines.push('', `_${ALONGSIDE_DEFINITION}_`);
   }
   const warnings = rows.filter((row) => row.warning !== undefined);
   if (warnings.length > 0) {

@@ -1,5 +1,6 @@
 import { httpRows, measureHttp } from '../lib/http-load.mjs';
 import { scaleClientEmails, scaleData, signInScaleClients } from '../lib/scale-data.mjs';
+import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
 const CLIENTS = 8;
 
@@ -28,6 +29,7 @@ export const scenario = {
       clients.map(({ email }) => email),
     );
     let next = 0;
+    const raw = await rawSelectAlongside(ctx);
     const load = await measureHttp(`${api.baseUrl}/api/v1/me`, {
       connections: ctx.settings.connections,
       serverPid: api.child.pid,
@@ -41,6 +43,6 @@ export const scenario = {
         return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
       },
     });
-    return httpRows(load, 'fastify-pg-select');
+    return httpRows(load, 'fastify-pg-select', raw);
   },
 };

@@ -1,6 +1,7 @@
 import { httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
+import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
 const CASES = 50;
 
@@ -24,6 +25,7 @@ export const scenario = {
   async run(ctx) {
     const api = await ctx.mendApi();
     const { token, cases } = await caseloadCounselor(ctx, api.baseUrl);
+    const raw = await rawSelectAlongside(ctx);
     const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}`, {
       connections: ctx.settings.connections,
       serverPid: api.child.pid,
@@ -33,7 +35,7 @@ export const scenario = {
       warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
     });
-    return httpRows(load, 'fastify-pg-select').map((row) =>
+    return httpRows(load, 'fastify-pg-select', raw).map((row) =>
       row.metric === 'requests_per_s' ? { ...row, note: `a counselor with ${cases} cases` } : row,
     );
   },

@@ -1,6 +1,7 @@
 import { httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { longCoupleCases, scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
+import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
 /**
  * GET /api/v1/cases/:caseId/timeline — the merged, viewer-filtered timeline of a
@@ -19,6 +20,7 @@ export const scenario = {
   async run(ctx) {
     const api = await ctx.mendApi();
     const { caseId, token, note } = await timelineCase(ctx, api.baseUrl);
+    const raw = await rawSelectAlongside(ctx);
     const load = await measureHttp(`${api.baseUrl}/api/v1/cases/${caseId}/timeline`, {
       connections: ctx.settings.connections,
       serverPid: api.child.pid,
@@ -28,7 +30,9 @@ export const scenario = {
       warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
     });
-    return httpRows(load, 'fastify-pg-select').map((row) => (row.metric === 'requests_per_s' ? { ...row, note } : row));
+    return httpRows(load, 'fastify-pg-select', raw).map((row) =>
+      row.metric === 'requests_per_s' ? { ...row, note } : row,
+    );
   },
 };
 

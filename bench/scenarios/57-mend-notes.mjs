@@ -2,6 +2,7 @@ import { httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { benchMasterKey, longCoupleCases, scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
 import { percentile } from '../lib/stats.mjs';
+import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
 /** About the size of a real SOAP note: four sections of ~600 characters (the notes this scenario writes). */
 const SECTION = 'Synthetic clinical text. '.repeat(24);
@@ -38,6 +39,7 @@ export const scenario = {
     const notes = listed.notes?.length ?? 0;
     if (!(notes > 0)) throw new Error('the generated case lists no progress note');
 
+    const raw = await rawSelectAlongside(ctx);
     const list = await measureHttp(`${api.baseUrl}/api/v1/cases/${caseId}/notes`, {
       connections: ctx.settings.connections,
       serverPid: api.child.pid,
@@ -47,7 +49,7 @@ export const scenario = {
       warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
     });
-    const rows = httpRows(list, 'fastify-pg-select').map((row) => ({
+    const rows = httpRows(list, 'fastify-pg-select', raw).map((row) => ({
       ...row,
       metric: `list_${row.metric}`,
       ...(row.metric === 'requests_per_s' && { note: `${notes} notes, bodies decrypted` }),

@@ -2,6 +2,7 @@ import { httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { scaleData, scaleQuery, signInScaleClients } from '../lib/scale-data.mjs';
 import { percentile } from '../lib/stats.mjs';
+import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
 const TODAY_CLIENTS = 8;
 
@@ -36,6 +37,7 @@ export const scenario = {
     const { tokens: todayTokens, note } = await todayClients(ctx, api.baseUrl);
     let nextToday = 0;
 
+    const raw = await rawSelectAlongside(ctx);
     const today = await measureHttp(`${api.baseUrl}/api/v1/me/assignments`, {
       connections: ctx.settings.connections,
       serverPid: api.child.pid,
@@ -49,7 +51,7 @@ export const scenario = {
         return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
       },
     });
-    const rows = httpRows(today, 'fastify-pg-select').map((row) => ({
+    const rows = httpRows(today, 'fastify-pg-select', raw).map((row) => ({
       ...row,
       metric: `today_${row.metric}`,
       ...(row.metric === 'requests_per_s' && { note }),
