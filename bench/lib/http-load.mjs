@@ -25,6 +25,12 @@ export function processCpuMicros(pid) {
   }
 }
 
+/** The run's load settings for {@link measureHttp}: connections, duration and warm-up. */
+export function httpLoadSettings(ctx) {
+  const { connections, httpDurationSec, warmupSec, warmupRequests, warmupMaxSec } = ctx.settings;
+  return { connections, durationSec: httpDurationSec, warmupSec, warmupRequests, warmupMaxSec };
+}
+
 /**
  * Loads `url` with autocannon: a warm-up (JIT, pools, caches) whose figures are
  * discarded, then the measured run. The warm-up lasts `warmupSec`, then goes on a

@@ -1,4 +1,4 @@
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 
 /** Raw baseline: bare Fastify answering a constant JSON body. */
 export const scenario = {
@@ -13,12 +13,8 @@ export const scenario = {
       { ipc: true },
     );
     const load = await measureHttp(`http://127.0.0.1:${server.ready.port}/hello`, {
-      connections: ctx.settings.connections,
+      ...httpLoadSettings(ctx),
       serverPid: server.pid,
-      durationSec: ctx.settings.httpDurationSec,
-      warmupSec: ctx.settings.warmupSec,
-      warmupRequests: ctx.settings.warmupRequests,
-      warmupMaxSec: ctx.settings.warmupMaxSec,
     });
     return httpRows(load);
   },

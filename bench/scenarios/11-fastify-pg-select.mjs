@@ -1,5 +1,5 @@
 import { withClient } from '../lib/context.mjs';
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 
 export const ROWS = 100_000;
 
@@ -36,12 +36,8 @@ function rawSelectServer(ctx) {
 export async function measureRawSelect(ctx) {
   const server = await rawSelectServer(ctx);
   return measureHttp(`http://127.0.0.1:${server.ready.port}/items/1`, {
-    connections: ctx.settings.connections,
+    ...httpLoadSettings(ctx),
     serverPid: server.pid,
-    durationSec: ctx.settings.httpDurationSec,
-    warmupSec: ctx.settings.warmupSec,
-    warmupRequests: ctx.settings.warmupRequests,
-    warmupMaxSec: ctx.settings.warmupMaxSec,
     setupRequest: (request) => ({ ...request, path: `/items/${1 + Math.floor(Math.random() * ROWS)}` }),
   });
 }

@@ -1,4 +1,4 @@
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 import { ROWS, rawItemsDatabase } from './11-fastify-pg-select.mjs';
 
 /**
@@ -38,12 +38,8 @@ export const scenario = {
       );
       try {
         const load = await measureHttp(`http://127.0.0.1:${server.ready.port}/items/1`, {
-          connections: ctx.settings.connections,
+          ...httpLoadSettings(ctx),
           serverPid: server.pid,
-          durationSec: ctx.settings.httpDurationSec,
-          warmupSec: ctx.settings.warmupSec,
-          warmupRequests: ctx.settings.warmupRequests,
-          warmupMaxSec: ctx.settings.warmupMaxSec,
           setupRequest: (request) => ({ ...request, path: `/items/${1 + Math.floor(Math.random() * ROWS)}` }),
         });
         for (const row of httpRows(load, 'fastify-pg-select')) {

@@ -1,4 +1,4 @@
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 
 /**
  * Mend's API as deployed: GET /health through Nest, the request hooks, logging,
@@ -14,12 +14,8 @@ export const scenario = {
   async run(ctx) {
     const api = await ctx.mendApi();
     const load = await measureHttp(`${api.baseUrl}/health`, {
-      connections: ctx.settings.connections,
+      ...httpLoadSettings(ctx),
       serverPid: api.child.pid,
-      durationSec: ctx.settings.httpDurationSec,
-      warmupSec: ctx.settings.warmupSec,
-      warmupRequests: ctx.settings.warmupRequests,
-      warmupMaxSec: ctx.settings.warmupMaxSec,
     });
     return httpRows(load, 'fastify-hello');
   },

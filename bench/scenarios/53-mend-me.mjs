@@ -1,4 +1,4 @@
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 import { scaleClientEmails, scaleData, signInScaleClients } from '../lib/scale-data.mjs';
 import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
@@ -31,12 +31,8 @@ export const scenario = {
     let next = 0;
     const raw = await rawSelectAlongside(ctx);
     const load = await measureHttp(`${api.baseUrl}/api/v1/me`, {
-      connections: ctx.settings.connections,
+      ...httpLoadSettings(ctx),
       serverPid: api.child.pid,
-      durationSec: ctx.settings.httpDurationSec,
-      warmupSec: ctx.settings.warmupSec,
-      warmupRequests: ctx.settings.warmupRequests,
-      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => {
         const token = tokens[next % tokens.length];
         next += 1;

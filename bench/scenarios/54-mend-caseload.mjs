@@ -1,4 +1,4 @@
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
 import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
@@ -27,12 +27,8 @@ export const scenario = {
     const { token, cases } = await caseloadCounselor(ctx, api.baseUrl);
     const raw = await rawSelectAlongside(ctx);
     const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}`, {
-      connections: ctx.settings.connections,
+      ...httpLoadSettings(ctx),
       serverPid: api.child.pid,
-      durationSec: ctx.settings.httpDurationSec,
-      warmupSec: ctx.settings.warmupSec,
-      warmupRequests: ctx.settings.warmupRequests,
-      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
     });
     return httpRows(load, 'fastify-pg-select', raw).map((row) =>

@@ -1,4 +1,4 @@
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { benchMasterKey, longCoupleCases, scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
 import { percentile } from '../lib/stats.mjs';
@@ -41,12 +41,8 @@ export const scenario = {
 
     const raw = await rawSelectAlongside(ctx);
     const list = await measureHttp(`${api.baseUrl}/api/v1/cases/${caseId}/notes`, {
-      connections: ctx.settings.connections,
+      ...httpLoadSettings(ctx),
       serverPid: api.child.pid,
-      durationSec: ctx.settings.httpDurationSec,
-      warmupSec: ctx.settings.warmupSec,
-      warmupRequests: ctx.settings.warmupRequests,
-      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
     });
     const rows = httpRows(list, 'fastify-pg-select', raw).map((row) => ({

@@ -1,4 +1,4 @@
-import { httpRows, measureHttp } from '../lib/http-load.mjs';
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { scaleData, scaleQuery, signInScaleClients } from '../lib/scale-data.mjs';
 import { percentile } from '../lib/stats.mjs';
@@ -39,12 +39,8 @@ export const scenario = {
 
     const raw = await rawSelectAlongside(ctx);
     const today = await measureHttp(`${api.baseUrl}/api/v1/me/assignments`, {
-      connections: ctx.settings.connections,
+      ...httpLoadSettings(ctx),
       serverPid: api.child.pid,
-      durationSec: ctx.settings.httpDurationSec,
-      warmupSec: ctx.settings.warmupSec,
-      warmupRequests: ctx.settings.warmupRequests,
-      warmupMaxSec: ctx.settings.warmupMaxSec,
       setupRequest: (request) => {
         const token = todayTokens[nextToday % todayTokens.length];
         nextToday += 1;
