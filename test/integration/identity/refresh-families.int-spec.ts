@@ -90,6 +90,8 @@ describe('refresh token families (model-based, fast-check)', () => {
   let clinicId: string;
   let admin: pg.Client;
   const pool: { email: string; password: string; userId: string }[] = [];
+  /** Where the property is, reported if the test ends (times out) before it does: the seed replays it. */
+  const progress = { seed: 0, sequence: 0, operation: '', finished: false };
 
   beforeAll(async () => {
     admin = await connectAs('admin');
@@ -116,6 +118,12 @@ describe('refresh token families (model-based, fast-check)', () => {
   });
 
   afterAll(async () => {
+    if (progress.seed !== 0 && !progress.finished) {
+      console.log(
+        `refresh families unfinished: seed ${progress.seed} (replay with MEND_TEST_SEED=${progress.seed}), ` +
+          `sequence ${progress.sequence}, at ${progress.operation}`,
+      );
+    }
     await admin.end();
     await database.close();
   });
@@ -160,6 +168,7 @@ describe('refresh token families (model-based, fast-check)', () => {
 
   it(`holds over ${RUNS} random sequences`, async () => {
     const seed = testSeed();
+    progress.seed = seed;
     let replaysRevoking = 0;
     let replaysInGrace = 0;
     let logouts = 0;
@@ -170,6 +179,7 @@ describe('refresh token families (model-based, fast-check)', () => {
         fc.nat(USER_POOL_SIZE - 1),
         fc.array(operation, { minLength: 1, maxLength: 12 }),
         async (who, operations) => {
+          progress.sequence += 1;
           // A user of the pool: families of earlier sequences may exist; the model tracks this sequence's only.
           const user = pool[who];
           const email = user.email;
@@ -194,6 +204,7 @@ describe('refresh token families (model-based, fast-check)', () => {
           await login();
 
           for (const op of operations) {
+            progress.operation = op.kind;
             switch (op.kind) {
               case 'login':
                 await login();
@@ -332,6 +343,7 @@ describe('refresh token families (model-based, fast-check)', () => {
     for (const count of [replaysRevoking, replaysInGrace, logouts, passwordChanges, passwordResets]) {
       expect(count).toBeGreaterThan(0);
     }
+    progress.finished = true;
     console.log(
       `refresh families: ${RUNS} sequences (seed ${seed}; replay with MEND_TEST_SEED=${seed}), ` +
         `${replaysRevoking} revoking replays, ${replaysInGrace} replays within grace, ${logouts} logouts, ` +
