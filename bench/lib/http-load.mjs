@@ -78,7 +78,6 @@ export async function measureHttp(
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     total: result.requests.total,
-    warmup: { requests: warmedRequests, seconds: warmedSec },
     non2xx: result.non2xx,
     errors: result.errors, // connection errors, timeouts included
   };
