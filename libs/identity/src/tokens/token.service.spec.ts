@@ -59,6 +59,43 @@ describe('TokenService', () => {
     });
   });
 
+  it('answers a token it has verified from memory, still bounded by exp and nbf, never for other bytes', async () => {
+    const local = new ManualClock(new Date('2026-03-01T09:00:00Z'));
+    const service = new TokenService(secret, { accessTokenTtlSeconds: 60, clock: local });
+    const input = claims();
+    const issued = await service.issueAccessToken(input);
+    const first = await service.verifyAccessToken(issued.token);
+    const again = await service.verifyAccessToken(issued.token);
+    // The same frozen claims, shared by the requests that present the token.
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(Object.isFrozen(again.roles)).toBe(true);
+    expect(again).toMatchObject({ ...input, expiresAt: issued.expiresAt });
+
+    // One signature character changed, or a character appended: verified afresh, refused.
+    const [head, payload, signature] = issued.token.split('.');
+    const flipped = `${head}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+    for (const forged of [flipped, `${issued.token}A`, `${head}.${payload}.`]) {
+      await expect(service.verifyAccessToken(forged)).rejects.toMatchObject({
+        code: IdentityErrorCode.Unauthenticated,
+      });
+    }
+
+    // Before nbf (a clock set back beyond the tolerance) and after exp: refused, remembered or not.
+    local.set(new Date('2026-03-01T08:59:50Z'));
+    await expect(service.verifyAccessToken(issued.token)).rejects.toMatchObject({
+      code: IdentityErrorCode.Unauthenticated,
+    });
+    local.set(new Date('2026-03-01T09:00:00Z'));
+    await expect(service.verifyAccessToken(issued.token)).resolves.toMatchObject(input);
+    local.advance(66_000);
+    await expect(service.verifyAccessToken(issued.token)).rejects.toMatchObject({
+      code: IdentityErrorCode.Unauthenticated,
+    });
+    local.set(new Date('2026-03-01T09:00:30Z'));
+    await expect(service.verifyAccessToken(issued.token)).resolves.toMatchObject(input);
+  });
+
   it('keeps access and MFA tokens apart (audience, header type and typ claim)', async () => {
     const access = await tokens.issueAccessToken(claims());
     const mfa = await tokens.issueMfaToken({
