@@ -99,7 +99,7 @@ export const CONFIG_VARIABLES = [
   {
     name: 'PASSWORD_HASH_PROFILE',
     description:
-      'production (argon2id m=65536 KiB, t=2, p=1) or test (a far lower cost, for test runs only; refused when NODE_ENV=production)',
+      'production (argon2id m=32768 KiB, t=4, p=1) or test (a far lower cost, for test runs only; refused when NODE_ENV=production)',
     defaultValue: 'production',
   },
   {

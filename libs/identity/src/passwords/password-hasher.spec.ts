@@ -17,7 +17,7 @@ describe('PasswordHasher', () => {
     expect(parameters.m).toBeGreaterThanOrEqual(19_456);
     expect(parameters.t).toBeGreaterThanOrEqual(2);
     expect(parameters.p).toBe(1);
-    expect(PRODUCTION_ARGON2).toEqual({ memoryCost: 65_536, timeCost: 2, parallelism: 1 });
+    expect(PRODUCTION_ARGON2).toEqual({ memoryCost: 32_768, timeCost: 4, parallelism: 1 });
   });
 
   it('uses a cheaper profile only when asked (tests)', async () => {

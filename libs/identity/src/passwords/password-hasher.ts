@@ -10,15 +10,16 @@ export interface Argon2Parameters {
 }
 
 /**
- * argon2id at 64 MiB, 2 passes, 1 lane: above OWASP's minimum (reliability.md
- * AUTH-1: 19 MiB, t=2, p=1), whose verification took 14–16 ms on the 2-vCPU
- * development VM — below the 50–500 ms a sign-in should cost an attacker's
- * guess (issue 3). At 64 MiB one verification takes 58–70 ms there (RFC 9106's
- * second recommended memory size). Memory is bounded by libuv's thread pool
- * (4 hashes at once: 256 MiB at most). Hashes made with other parameters are
- * replaced at the next successful sign-in.
+ * argon2id at 32 MiB, 4 passes, 1 lane: above OWASP's minimum in both memory and
+ * passes (reliability.md AUTH-1: 19 MiB, t=2, p=1), whose verification took
+ * 14–16 ms on the 2-vCPU development VM — below the 50–500 ms a sign-in should
+ * cost an attacker's guess (issue 3). Here one verification takes 55–59 ms; at
+ * 64 MiB and 2 passes it took as long (65–79 ms) with twice the memory: libuv's
+ * four threads hash at once during a burst of sign-ins, 128 MiB at most at this
+ * setting (the API's peak RSS rose by 100 MB with 64 MiB). Hashes made with
+ * other parameters are replaced at the next successful sign-in.
  */
-export const PRODUCTION_ARGON2: Argon2Parameters = { memoryCost: 65_536, timeCost: 2, parallelism: 1 };
+export const PRODUCTION_ARGON2: Argon2Parameters = { memoryCost: 32_768, timeCost: 4, parallelism: 1 };
 
 /** Test runs only (refused with NODE_ENV=production): about a hundred times cheaper. */
 export const TEST_ARGON2: Argon2Parameters = { memoryCost: 256, timeCost: 1, parallelism: 1 };
