@@ -28,13 +28,28 @@ function formatterFor(timezone: string): Intl.DateTimeFormat | null {
   return formatter;
 }
 
+/**
+ * The last answer per timezone, for the second it was computed in: a client's
+ * "today" asks for the same zone and instant once per open item, and
+ * `formatToParts` costs several microseconds each time. Keyed by the whole
+ * second (every UTC offset is a whole number of seconds, so a date never
+ * changes within one), one entry per zone, at most MAX_REMEMBERED_ZONES zones.
+ */
+const lastAnswers = new Map<string, { readonly second: number; readonly date: string }>();
+const MAX_REMEMBERED_ZONES = 1_000;
+
 /** The local calendar date at `instant` in `timezone` (falls back to UTC for an unknown zone). */
 export function localDate(instant: Date, timezone: string): string {
+  const second = Math.floor(instant.getTime() / 1000);
+  const last = lastAnswers.get(timezone);
+  if (last !== undefined && last.second === second) return last.date;
   const formatter = formatterFor(timezone) ?? formatterFor('UTC');
   const parts = Object.fromEntries(
     (formatter as Intl.DateTimeFormat).formatToParts(instant).map((part) => [part.type, part.value]),
   );
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  if (last !== undefined || lastAnswers.size < MAX_REMEMBERED_ZONES) lastAnswers.set(timezone, { second, date });
+  return date;
 }
 
 const DAY_MS = 86_400_000;
