@@ -678,10 +678,28 @@ describe('homework: assignments, submissions and staged disclosure (e2e)', () =>
         schedule: { kind: 'recurring', frequency: 'daily', startsOn: '2026-06-03', count: 3 },
       });
       const [today] = created.occurrences;
+      const untouched = await send('GET', '/api/v1/me/assignments', world.partnerA.headers);
+      expect(
+        untouched
+          .json<{ occurrences: { id: string; draftVersion: number | null; draftSavedAt: string | null }[] }>()
+          .occurrences.find((o) => o.id === today.id),
+      ).toMatchObject({ draftVersion: null, draftSavedAt: null });
+      const saved = await send('PUT', occurrenceUrl(caseId, today.id, '/draft'), world.partnerA.headers, {
+        version: 0,
+        answers: {},
+      });
+      expect(saved.statusCode).toBe(200);
       const mine = await send('GET', '/api/v1/me/assignments', world.partnerA.headers);
-      const listed = mine.json<{ occurrences: { id: string }[] }>().occurrences.map((o) => o.id);
+      const items = mine.json<{
+        occurrences: { id: string; draftVersion: number | null; draftSavedAt: string | null }[];
+      }>().occurrences;
+      const listed = items.map((o) => o.id);
       expect(listed).toContain(today.id);
       expect(listed).not.toContain(created.occurrences[1].id);
+      // The draft to resume: its version and when it was saved, as an ISO 8601 instant.
+      const withDraft = items.find((o) => o.id === today.id)!;
+      expect(withDraft.draftVersion).toBe(1);
+      expect(withDraft.draftSavedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect((await send('GET', '/api/v1/me/assignments', world.counselor.headers)).statusCode).toBe(403);
       const url = occurrenceUrl(caseId, today.id);
       expect(
