@@ -2,6 +2,8 @@ import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@ne
 
 import { CoreError, CoreErrorCode, type FieldProblem } from '@mend/core';
 
+import { rememberValidationRules } from './validation-metadata.js';
+
 /** Flattens class-validator's tree into one entry per field and rule. */
 export function toFieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -125,9 +127,11 @@ class BoundedValidationPipe extends ValidationPipe {
  * injected `clinicId` or `role` never reaches a service), values are transformed
  * to their declared types, and failures name each field and rule. Values nested
  * too deep, text with NUL or lone surrogates and numbers too large are refused
- * too (see BoundedValidationPipe).
+ * too (see BoundedValidationPipe). Each class's rules are looked up once
+ * (rememberValidationRules).
  */
 export function createValidationPipe(): ValidationPipe {
+  rememberValidationRules();
   return new BoundedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
