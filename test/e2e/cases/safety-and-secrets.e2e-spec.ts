@@ -197,6 +197,22 @@ describe('safety hold and secrets policy', () => {
         'already_signed',
       );
 
+      // The caseload (JSON written by PostgreSQL) says who signed exactly as the case itself does.
+      const listedAsCase = async (headers: Record<string, string>) => {
+        const page = (await call(api, 'GET', '/cases?limit=100', headers)).json<{ items: { id: string }[] }>();
+        const listed = page.items.find((item) => item.id === world.caseId);
+        const one = (await call(api, 'GET', `/cases/${world.caseId}`, headers)).json();
+        expect(JSON.stringify(listed)).toBe(JSON.stringify(one));
+        return one as { participants: { clientId: string; signedCurrentPolicy?: boolean }[] };
+      };
+      const halfSigned = await listedAsCase(world.counselor.headers);
+      expect(halfSigned).toMatchObject({ secretsPolicy: { version: 1, allSigned: false } });
+      expect(Object.fromEntries(halfSigned.participants.map((p) => [p.clientId, p.signedCurrentPolicy]))).toEqual({
+        [world.partnerA.clientId]: true,
+        [world.partnerB.clientId]: false,
+      });
+      await listedAsCase(world.partnerA.headers);
+
       // The gate names partner B (harming), who has not signed.
       await expect(gate()).rejects.toMatchObject({
         status: 422,
@@ -224,6 +240,7 @@ describe('safety hold and secrets policy', () => {
       expect((await call(api, 'GET', `/cases/${world.caseId}`, world.counselor.headers)).json()).toMatchObject({
         secretsPolicy: { version: 1, allSigned: true },
       });
+      expect(await listedAsCase(world.counselor.headers)).toMatchObject({ secretsPolicy: { allSigned: true } });
 
       // A signed participant stays on record.
       const remove = await call(

@@ -372,7 +372,9 @@ function casePageSql(
                                where s.clinic_id = p.clinic_id and s.case_id = p.case_id
                                  and s.client_id = p.client_id and s.version = k.secrets_policy_version) as signed
                        from case_participants p
-                      where p.clinic_id = k.clinic_id and p.case_id = k.id) x) pa
+                      -- Fenced: pulled up, each participant's name and signature were looked up once per
+                      -- aggregate that uses them (two and three times).
+                      where p.clinic_id = k.clinic_id and p.case_id = k.id offset 0) x) pa
            cross join lateral (
              select coalesce(json_agg(json_build_object(
                              'membershipId', t.membership_id,
