@@ -326,6 +326,15 @@ function casePageSql(
           where k.clinic_id = $1 and ${conditions}
           order by ${order}
           limit ${limit} + 1),
+       team_names as materialized (
+         -- The page's care teams are mostly the same few people: each name is looked up once.
+         select d.membership_id,
+                (select u.display_name from memberships m join users u on u.id = m.user_id
+                  where m.clinic_id = $1 and m.id = d.membership_id) as display_name
+           from (select distinct t.membership_id
+                   from page k
+                   join case_care_team t on t.clinic_id = k.clinic_id and t.case_id = k.id
+                  where k.n <= ${limit}) d),
        items as (
          select k.n, k.id, k.sort_key,
                 case
@@ -378,8 +387,8 @@ function casePageSql(
            cross join lateral (
              select coalesce(json_agg(json_build_object(
                              'membershipId', t.membership_id,
-                             'displayName', (select u.display_name from memberships m join users u on u.id = m.user_id
-                                              where m.clinic_id = t.clinic_id and m.id = t.membership_id),
+                             'displayName', (select n.display_name from team_names n
+                                              where n.membership_id = t.membership_id),
                              'isPrimary', t.is_primary)
                            order by t.is_primary desc, t.added_at, t.membership_id), '[]'::json) as members
                from case_care_team t
