@@ -188,7 +188,10 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
       const conditionColumns = [...node['Index Cond'].matchAll(/\b([a-z_]+)\s*(?:=|<|>|<=|>=|@>|&&|~~)/g)].map(
         (m) => m[1],
       );
-      const filterColumns = [...node.Filter.matchAll(/\(([a-z_]+) = (?:ANY )?\(?'/g)].map((m) => m[1]);
+      // Compared with a value, or with a column of the row it is looked up for (a fenced per-row lookup).
+      const filterColumns = [...node.Filter.matchAll(/\(([a-z_]+) = (?:ANY )?\(?(?:'|[a-z_0-9]+\.[a-z_]+\))/g)].map(
+        (m) => m[1],
+      );
       const served = filterColumns.some((column) => indexed.get(relation)?.has(column) === true);
       if (conditionColumns.every((column) => column === 'clinic_id') && !served) {
         found.push(`${relation} (clinic-wide via ${node['Index Name']}, filter ${node.Filter})`);

@@ -365,12 +365,17 @@ export class ReportService {
             select x.id from report_requests x where x.clinic_id = $1 and x.requested_by_membership_id = $2
             union all
             -- A client's summaries: from their own client row (by membership) through their cases, all indexed.
+            -- Fenced: each of the client's cases is looked up on its own, whatever the estimates (joined, the
+            -- planner sometimes read the clinic's reports through the (clinic, case) index and hashed them).
             select x.id from clients c
               join case_participants p on p.clinic_id = c.clinic_id and p.client_id = c.id
-              join report_requests x on x.clinic_id = p.clinic_id and x.case_id = p.case_id
-             where c.clinic_id = $1 and c.membership_id = $2
-               and x.kind = 'client_summary' and x.status = 'ready'
-               and (x.audience = 'couple' or x.audience_client_id = c.id))
+              cross join lateral (
+                select x.id from report_requests x
+                 where x.clinic_id = p.clinic_id and x.case_id = p.case_id
+                   and x.kind = 'client_summary' and x.status = 'ready'
+                   and (x.audience = 'couple' or x.audience_client_id = c.id)
+                offset 0) x
+             where c.clinic_id = $1 and c.membership_id = $2)
         order by r.created_at desc, r.id limit 100`,
       [tx.clinicId, principal.membershipId],
     );
