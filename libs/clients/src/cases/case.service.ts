@@ -300,8 +300,9 @@ const CASE_STANDING = `cases k
  * clinic, `$2` caller's membership, `$3` caller is a clinic admin, `$4` the
  * default role labels (jsonb); `limit` is the page size parameter. The case
  * rows are chosen first (limit + 1), then only those are decorated: names
- * through per-row scalar lookups on (clinic_id, id), whatever the statistics say
- * (composite foreign keys guarantee the client, membership and user rows).
+ * through scalar lookups on (clinic_id, id), whatever the statistics say
+ * (composite foreign keys guarantee the client, membership and user rows) —
+ * participants' once per participant, care-team members' once per page.
  */
 function casePageSql(
   phaseSql: string,
