@@ -346,7 +346,9 @@ describe('unit of work and tenant context', () => {
       expect(result).toEqual([{ name: 'Clinic A', echo: "O'Brien", clinic: clinicA }]);
       // BEGIN + settings + the prefetched read in one message, then COMMIT: nothing in between.
       expect(messages).toHaveLength(2);
-      expect(messages[0]).toMatch(/^BEGIN; select set_config.*; EXECUTE mend_sql_test_clinic_name\(/);
+      expect(messages[0]).toMatch(
+        /^BEGIN; SET LOCAL app\.clinic_id = '[0-9a-f-]{36}'; EXECUTE mend_sql_test_clinic_name\(/,
+      );
       expect(messages[1]).toBe('COMMIT');
     });
 
@@ -479,7 +481,9 @@ describe('unit of work and tenant context', () => {
         );
         expect(result).toEqual([{ name: 'Clinic A', echo: 'one', clinic: clinicA }]);
         expect(messages).toHaveLength(1);
-        expect(messages[0]).toMatch(/^BEGIN; select set_config.*; EXECUTE mend_sql_test_clinic_name\(.*\); COMMIT$/);
+        expect(messages[0]).toMatch(
+          /^BEGIN; SET LOCAL app\.clinic_id = '[0-9a-f-]{36}'; SET LOCAL app\.user_id = '[0-9a-f-]{36}'; EXECUTE mend_sql_test_clinic_name\(.*\); COMMIT$/,
+        );
       });
 
       it('begins a new transaction with the same clinic and user for anything else, and commits its writes', async () => {
@@ -496,7 +500,9 @@ describe('unit of work and tenant context', () => {
           ),
         );
         expect(result).toEqual([{ clinic: clinicA, user_id: userId, name: 'Written after the opening' }]);
-        expect(messages[1]).toMatch(/^BEGIN; select set_config\('app.clinic_id'.*set_config\('app.user_id'/);
+        expect(messages[1]).toMatch(
+          /^BEGIN; SET LOCAL app\.clinic_id = '[0-9a-f-]{36}'; SET LOCAL app\.user_id = '[0-9a-f-]{36}'$/,
+        );
         expect(messages.at(-1)).toBe('COMMIT');
         const [row] = await unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics'));
         expect(row.name).toBe('Written after the opening');

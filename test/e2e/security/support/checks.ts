@@ -39,6 +39,7 @@ const SQL_IN_ERRORS: readonly RegExp[] = [
   /\bdelete\s+from\b/i,
   /\bwhere\s+["\w.]+\s*=\s*\$\d/i,
   /\bset_config\(/i,
+  /\bSET LOCAL app\./i,
 ];
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
