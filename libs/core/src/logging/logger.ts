@@ -5,14 +5,21 @@ import { currentContext } from '../context/request-context.js';
 
 export interface LoggerOptions {
   /**
-   * Write stdout asynchronously (off the event loop, lines written together
-   * while a write is under way) instead of one blocking write per line. For the
-   * API, which logs every request; the lines still written on exit, also after a
-   * crash (pino flushes synchronously then), but not after SIGKILL.
+   * Write stdout asynchronously (off the event loop) in batches instead of one
+   * blocking write per line: lines are written once 4 KiB have gathered or
+   * 250 ms after the last write, whichever comes first. For the API, which logs
+   * every request: one write per line cost ~40 µs of the process's CPU per request
+   * under load (a thread-pool job each); the lines are still written on exit,
+   * also after a crash (pino flushes synchronously then), but not after SIGKILL.
    */
   readonly asyncOutput?: boolean;
   /** Tests: every line to this stream instead of stdout (the canary checks read them). */
   readonly destination?: DestinationStream;
+}
+
+/** The stdout destination of {@link LoggerOptions.asyncOutput} (a new object each time: pino writes into it). */
+export function asyncOutputSettings(): { dest: number; sync: false; minLength: number; periodicFlush: number } {
+  return { dest: 1, sync: false, minLength: 4096, periodicFlush: 250 };
 }
 
 /**
@@ -50,7 +57,7 @@ export function createLogger(level: string, name: string, options: LoggerOptions
     },
   };
   if (options.destination !== undefined) return pino(settings, options.destination);
-  return options.asyncOutput === true ? pino(settings, pino.destination({ dest: 1, sync: false })) : pino(settings);
+  return options.asyncOutput === true ? pino(settings, pino.destination(asyncOutputSettings())) : pino(settings);
 }
 
 /** Nest's logger on top of pino. */
