@@ -50,11 +50,13 @@ export interface MyOccurrence {
  * planning this join (row-level security on every table) cost ~4 ms of database
  * CPU per request when it was planned each time; it is planned once per
  * connection now. The widest "today" (UTC+14) bounds the scan; each row is then
- * checked in its own timezone.
+ * checked in its own timezone. `mine` is materialized: inlined, the planner
+ * joined each case once per occurrence rather than once (bench clinic, a client
+ * with 8 open items: 76 → 55 buffer accesses).
  */
 const MY_OPEN_OCCURRENCES = preparedStatement(
   'my_open_occurrences',
-  `with mine as (
+  `with mine as materialized (
      select c.id as client_id, p.case_id, x.safety_status, coalesce(c.timezone, k.timezone, 'UTC') as timezone
        from clients c
        join clinics k on k.id = c.clinic_id
