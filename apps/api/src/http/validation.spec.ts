@@ -85,6 +85,6 @@ describe('the validation pipe', () => {
   it('passes what the DTO accepts and leaves custom parameters alone', async () => {
     await expect(pipe.transform({ name: 'Ana', count: 3 }, body)).resolves.toEqual({ name: 'Ana', count: 3 });
     const custom = { deep: nested(100), n: 1e30 };
-    await expect(pipe.transform(custom, { type: 'custom', metatype: Object, data: '' })).resolves.toBe(custom);
+    expect(pipe.transform(custom, { type: 'custom', metatype: Object, data: '' })).toBe(custom);
   });
 });
