@@ -18,11 +18,6 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
 }
 
-/** The stdout destination of {@link LoggerOptions.asyncOutput} (a new object each time: pino writes into it). */
-export function asyncOutputSettings(): { dest: number; sync: false; minLength: number; periodicFlush: number } {
-  return { dest: 1, sync: false, minLength: 4096, periodicFlush: 250 };
-}
-
 /**
  * JSON lines with the correlation, clinic, user and job ids of the work in
  * progress. Request bodies, headers and query strings are never logged; paths
@@ -58,7 +53,8 @@ export function createLogger(level: string, name: string, options: LoggerOptions
     },
   };
   if (options.destination !== undefined) return pino(settings, options.destination);
-  return options.asyncOutput === true ? pino(settings, pino.destination(asyncOutputSettings())) : pino(settings);
+  if (options.asyncOutput !== true) return pino(settings);
+  return pino(settings, pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }));
 }
 
 /** Nest's logger on top of pino. */
