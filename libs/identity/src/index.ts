@@ -20,6 +20,7 @@ export * from './passwords/password-reset.entity.js';
 export * from './passwords/password-reset.service.js';
 export * from './passwords/password.service.js';
 export * from './roles.js';
+export * from './sessions/login-session-cache.js';
 export * from './sessions/login-session.entity.js';
 export * from './sessions/login-session.service.js';
 export * from './sessions/refresh-token.entity.js';

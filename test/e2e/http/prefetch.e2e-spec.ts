@@ -1,3 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { LOGIN_SESSION_CACHE_MAX_AGE_MS } from '@mend/identity';
+
 import { startIdentityApp, type IdentityApp } from '../auth/support/identity-app.js';
 import { createCaseWorld, type CaseWorld } from '../cases/support/case-world.js';
 import { call } from '../cases/support/http.js';
@@ -6,6 +10,8 @@ import { call } from '../cases/support/http.js';
  * The hot read routes (`@Prefetch`): their reads travel with BEGIN, the settings
  * and the login session check, so a request costs one round trip (me, the
  * client's "today") or two (the caseload: its audit row goes with the COMMIT).
+ * A session this process checked less than LOGIN_SESSION_CACHE_MAX_AGE_MS ago
+ * is not checked again (LoginSessionCache): the same message without the check.
  * Counted at the pg driver, as the caseload's N+1 test counts; the one-off
  * `PREPARE` of a statement on a new pooled connection is left out.
  */
@@ -45,20 +51,32 @@ describe('prefetched hot read routes: round trips per request', () => {
     }
   }
 
+  /** Past the cache's age: this process checks the session in the database again. */
+  const sessionCheckDue = () => sleep(LOGIN_SESSION_CACHE_MAX_AGE_MS + 50);
+
   it('GET /me: one message, which also commits; the same answer as before', async () => {
     const first = await messagesOf('GET', '/me', world.partnerA.headers);
+    await sessionCheckDue();
+    const checked = await messagesOf('GET', '/me', world.partnerA.headers);
     const { status, body, messages } = await messagesOf('GET', '/me', world.partnerA.headers);
-    expect(status).toBe(200);
+    expect([checked.status, status]).toEqual([200, 200]);
+    expect(checked.body).toEqual(first.body);
     expect(body).toEqual(first.body);
     expect(body).toMatchObject({ clinicId: world.clinicId, roles: ['client'] });
+    expect(checked.messages).toHaveLength(1);
+    expect(checked.messages[0]).toMatch(
+      /^BEGIN; .*EXECUTE mend_sql_login_session_check\(.*\); EXECUTE mend_sql_profile_describe\(.*\); COMMIT$/,
+    );
+    // Checked a moment ago: the settings (row-level security) and the read, without the check.
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(
-      /^BEGIN; .*EXECUTE mend_sql_login_session_check\(.*\); EXECUTE mend_sql_profile_describe\(.*\); COMMIT$/,
+      /^BEGIN; SET LOCAL app\.clinic_id = '[0-9a-f-]{36}'; SET LOCAL app\.user_id = '[0-9a-f-]{36}'; EXECUTE mend_sql_profile_describe\(.*\); COMMIT$/,
     );
   });
 
   it('GET /cases?limit=50: the page with the opening, its audit row with the COMMIT', async () => {
     await messagesOf('GET', '/cases?limit=50', world.counselor.headers);
+    await sessionCheckDue();
     const { status, body, messages } = await messagesOf('GET', '/cases?limit=50', world.counselor.headers);
     expect(status).toBe(200);
     expect((body as { items: { id: string }[] }).items.map((item) => item.id)).toContain(world.caseId);
@@ -68,6 +86,11 @@ describe('prefetched hot read routes: round trips per request', () => {
       /^BEGIN; .*EXECUTE mend_sql_login_session_check\(.*\); SET LOCAL plan_cache_mode = force_generic_plan; EXECUTE mend_sql_case_page_[0-9a-f]+\(.*\); SET LOCAL plan_cache_mode TO DEFAULT$/,
     );
     expect(messages[1]).toMatch(/^EXECUTE mend_sql_audit_event_insert\(.*'case\.list'.*\); COMMIT$/);
+    const again = await messagesOf('GET', '/cases?limit=50', world.counselor.headers);
+    expect(again.body).toEqual(body);
+    expect(again.messages).toHaveLength(2);
+    expect(again.messages[0]).not.toMatch(/login_session_check/);
+    expect(again.messages[0]).toMatch(/^BEGIN; SET LOCAL app\.clinic_id = .*; EXECUTE mend_sql_case_page_[0-9a-f]+\(/);
   });
 
   it('GET /cases with filters: not prefetched, answered by the handler as before', async () => {
@@ -93,9 +116,12 @@ describe('prefetched hot read routes: round trips per request', () => {
     expect(messages[0]).toMatch(/EXECUTE mend_sql_my_open_occurrences\(.*\); COMMIT$/);
   });
 
-  it('a revoked login session is still refused (401), prefetch or not', async () => {
+  it('a revoked login session is still refused (401), prefetch or not, though this process had just checked it', async () => {
     const sessions = await call(api, 'GET', '/auth/sessions', world.partnerB.headers);
     expect(sessions.statusCode).toBe(200);
+    const me = await messagesOf('GET', '/me', world.partnerB.headers);
+    expect(me.status).toBe(200);
+    expect(me.messages[0]).not.toMatch(/login_session_check/); // answered from the cache
     const logout = await call(api, 'POST', '/auth/logout', world.partnerB.headers, {});
     expect([200, 204]).toContain(logout.statusCode);
     for (const url of ['/me', '/me/assignments']) {

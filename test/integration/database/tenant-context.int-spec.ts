@@ -116,6 +116,48 @@ describe('unit of work and tenant context', () => {
     expect(rows[0].name).toBe('Clinic A');
   });
 
+  it('runs afterCommit callbacks once the COMMIT answered, in order, and never for a unit of work that rolled back', async () => {
+    const seen: string[] = [];
+    /** What a second connection reads of clinic A's name: committed rows only. */
+    const committedName = () =>
+      unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>('select name from clinics').then(([row]) => row.name));
+    await unitOfWork.run(clinicA, async (tx) => {
+      tx.afterCommit(() => seen.push('first'));
+      await tx.query(RENAME, [clinicA, 'Renamed at commit']);
+      tx.afterCommit(() => seen.push('second'));
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['first', 'second']);
+    expect(await committedName()).toBe('Renamed at commit');
+
+    await expect(
+      unitOfWork.run(clinicA, async (tx) => {
+        tx.afterCommit(() => seen.push('rolled back'));
+        await tx.query(RENAME, [clinicA, 'Never']);
+        throw new Error('synthetic failure');
+      }),
+    ).rejects.toThrow('synthetic failure');
+    await expect(
+      unitOfWork.run(clinicA, async (tx) => {
+        tx.afterCommit(() => seen.push('failed commit statement'));
+        tx.executeAtCommit(FAILING, [0]);
+        return Promise.resolve();
+      }),
+    ).rejects.toThrow(/division by zero/);
+    // Committed with its opening message (a read-only prefetched route): the callback still runs.
+    await unitOfWork.run(
+      clinicA,
+      async (tx) => {
+        tx.afterCommit(() => seen.push('committed with the opening'));
+        return Promise.resolve();
+      },
+      { commitWithOpening: true },
+    );
+    expect(seen).toEqual(['first', 'second', 'committed with the opening']);
+    expect(await committedName()).toBe('Renamed at commit');
+    await unitOfWork.run(clinicA, (tx) => tx.query(RENAME, [clinicA, 'Clinic A']));
+  });
+
   it('makes a repository unusable once its unit of work has ended', async () => {
     const { Clinic } = await import('@mend/core');
     const leaked = await unitOfWork.run(clinicA, async (tx) => {

@@ -23,7 +23,8 @@ import { runInRequestScope } from './request-scope.js';
  * An authenticated request is one unit of work: a transaction with the token's
  * clinic and user set (transaction-local), in which the login session is checked
  * first (not revoked, not expired, membership active: a logout, password change
- * or disabled membership takes effect on the next request) and the handler then
+ * or disabled membership takes effect on the next request; a check this process
+ * made less than half a second ago is believed, see LoginSessionCache) and the handler then
  * runs, reaching the transaction through `@Tx()`. The response is sent after the
  * commit; an error rolls everything back.
  *
@@ -89,6 +90,7 @@ export class UnitOfWorkInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     try {
       // The login session check travels with BEGIN and the settings: one round trip opens the request.
+      // (None for a session this process checked less than half a second ago: LoginSessionCache.)
       const check = this.identity.sessions.sessionCheck(token);
       return await this.unitOfWork.run(
         token.clinicId,

@@ -144,6 +144,8 @@ export class SystemTransaction {
   protected atCommit: FirstQuery[] | undefined;
   /** Set when the opening message committed (`commitWithOpening`): begins the next transaction. */
   private reopen: (() => Promise<void>) | undefined;
+  /** Run once the unit of work has committed (see {@link SystemTransaction.afterCommit}). */
+  private committed: (() => void)[] | undefined;
 
   /** @internal created only by {@link UnitOfWork}. */
   constructor(
@@ -181,6 +183,27 @@ export class SystemTransaction {
       return reopened.then(() => runQuery<T>(this.client, sql, parameters));
     }
     return runQuery<T>(this.client, sql, parameters);
+  }
+
+  /**
+   * Runs `callback` once this unit of work has committed, never when it rolls back:
+   * for state in this process that must follow what the transaction wrote, such as
+   * a cache that must not be refilled from the rows as they were before the commit
+   * (cleared before it, a concurrent request could read them again). Callbacks run
+   * in order, synchronously, after the COMMIT answered and before the unit of work
+   * returns; they must not throw (the data is committed by then: a throw would turn
+   * a done change into an error).
+   */
+  afterCommit(callback: () => void): void {
+    this.assertOpen();
+    (this.committed ??= []).push(callback);
+  }
+
+  /** @internal the callbacks of {@link afterCommit} (taken once). */
+  takeAfterCommit(): (() => void)[] {
+    const callbacks = this.committed ?? [];
+    this.committed = undefined;
+    return callbacks;
   }
 
   /** @internal the opening message committed; `reopen` begins a transaction with the same settings. */
@@ -224,6 +247,7 @@ export class SystemTransaction {
   close(): void {
     this.isClosed = true;
     this.prefetched = undefined;
+    this.committed = undefined;
   }
 
   protected assertOpen(): void {
@@ -419,9 +443,11 @@ export class UnitOfWork {
       if (opened.reopen !== undefined) tx.committedWithOpening(opened.reopen);
       const result = await work(tx, opened.firstRows);
       const atCommit = tx.takeAtCommit();
-      if (tx.isBetweenTransactions && atCommit.length === 0) return result;
-      await tx.ensureTransaction();
-      await commit(runner, client, atCommit);
+      if (!tx.isBetweenTransactions || atCommit.length > 0) {
+        await tx.ensureTransaction();
+        await commit(runner, client, atCommit);
+      }
+      for (const callback of tx.takeAfterCommit()) callback();
       return result;
     } catch (error) {
       if (runner.isTransactionActive) {

@@ -10,6 +10,7 @@ import type { MembershipRole } from '../roles.js';
 import { changedRows } from '../sql.js';
 import { issueOpaqueToken, type IssuedOpaqueToken } from '../tokens/opaque-token.js';
 import type { TokenService, VerifiedAccessToken } from '../tokens/token.service.js';
+import { LoginSessionCache } from './login-session-cache.js';
 import {
   ABSOLUTE_TIMEOUT_MS,
   IDLE_TIMEOUT_MS,
@@ -68,7 +69,12 @@ export interface LoginSessionView {
 export interface SessionCheck {
   readonly token: VerifiedAccessToken;
   readonly now: Date;
-  readonly firstQuery: FirstQuery;
+  /** The query to run, unless this process checked the session less than half a second ago. */
+  readonly firstQuery: FirstQuery | undefined;
+  /** The membership's roles as that recent check found them (no query then). */
+  readonly cachedRoles: readonly MembershipRole[] | undefined;
+  /** The cache's generation when the check was prepared (see LoginSessionCache.remember). */
+  readonly generation: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,7 +82,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Run by every signed-in request (prepared: planned once per connection). */
 const SESSION_CHECK = preparedStatement(
   'login_session_check',
-  `select s.last_seen_at, s.absolute_expires_at, m.roles
+  `select s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, m.roles
      from login_sessions s
      join memberships m on m.clinic_id = s.clinic_id and m.id = s.membership_id
     where s.clinic_id = $1 and s.id = $2 and s.user_id = $3 and s.membership_id = $4
@@ -99,12 +105,18 @@ interface SessionRow {
 /**
  * Login sessions: created at sign-in with their first refresh token, checked on
  * every request (so logout, a password change or a disabled membership takes
- * effect on the very next request), listed and revoked by their user.
+ * effect on the next request; in another API process within half a second: see
+ * {@link LoginSessionCache}), listed and revoked by their user.
+ *
+ * Every change that ends a login session or changes its membership goes through
+ * this service's `revoke…` methods, which clear the process's cache of checked
+ * sessions once their transaction commits.
  */
 export class LoginSessionService {
   constructor(
     private readonly tokens: TokenService,
     private readonly clock: Clock,
+    private readonly cache: LoginSessionCache = new LoginSessionCache(),
   ) {}
 
   /** Starts a login session for an active membership and issues its first tokens. */
@@ -196,27 +208,36 @@ export class LoginSessionService {
   async authenticate(tx: TenantTransaction, token: VerifiedAccessToken): Promise<Principal> {
     if (token.clinicId !== tx.clinicId) throw unauthenticated();
     const check = this.sessionCheck(token);
-    return this.completeSessionCheck(tx, check, await tx.query(SESSION_CHECK, check.firstQuery.values));
+    const rows = check.firstQuery === undefined ? [] : await tx.query(SESSION_CHECK, check.firstQuery.values);
+    return this.completeSessionCheck(tx, check, rows);
   }
 
   /**
    * The same check in two halves, so that its query can travel with the opening
    * of the request's unit of work (`UnitOfWorkOptions.firstQuery`: one round
    * trip instead of three): `sessionCheck` gives the query and its values,
-   * {@link completeSessionCheck} reads its rows.
+   * {@link completeSessionCheck} reads its rows. A session this process checked
+   * less than half a second ago needs no query (`firstQuery` undefined).
    */
   sessionCheck(token: VerifiedAccessToken): SessionCheck {
     for (const id of [token.clinicId, token.loginSessionId, token.userId, token.membershipId]) {
       if (!UUID.test(id)) throw unauthenticated();
     }
     const now = this.clock.now();
+    const generation = this.cache.generation;
+    const cachedRoles = this.cache.lookup(token, now);
     return {
       token,
       now,
-      firstQuery: {
-        statement: SESSION_CHECK,
-        values: [token.clinicId, token.loginSessionId, token.userId, token.membershipId, now],
-      },
+      generation,
+      cachedRoles,
+      firstQuery:
+        cachedRoles !== undefined
+          ? undefined
+          : {
+              statement: SESSION_CHECK,
+              values: [token.clinicId, token.loginSessionId, token.userId, token.membershipId, now],
+            },
     };
   }
 
@@ -228,19 +249,44 @@ export class LoginSessionService {
   ): Promise<Principal> {
     const { token, now } = check;
     if (token.clinicId !== tx.clinicId) throw unauthenticated();
-    const row = rows[0] as { last_seen_at: Date; absolute_expires_at: Date; roles: MembershipRole[] } | undefined;
-    if (row === undefined) throw unauthenticated();
-    if (now.getTime() - new Date(row.last_seen_at).getTime() >= LAST_SEEN_GRANULARITY_MS) {
-      await this.touch(tx, token.loginSessionId, now);
+    let roles = check.cachedRoles;
+    if (check.firstQuery !== undefined) {
+      const row = rows[0] as
+        { last_seen_at: Date; idle_expires_at: Date; absolute_expires_at: Date; roles: MembershipRole[] } | undefined;
+      if (row === undefined) throw unauthenticated();
+      const lastSeenAt = new Date(row.last_seen_at);
+      if (now.getTime() - lastSeenAt.getTime() >= LAST_SEEN_GRANULARITY_MS) {
+        // The next request's check reads the touched row (once this one commits) and is remembered then.
+        await this.touch(tx, token.loginSessionId, now);
+      } else {
+        const checked = {
+          roles: row.roles,
+          lastSeenAt,
+          idleExpiresAt: new Date(row.idle_expires_at),
+          absoluteExpiresAt: new Date(row.absolute_expires_at),
+        };
+        this.cache.remember(token, checked, check.generation);
+      }
+      roles = row.roles;
     }
+    if (roles === undefined) throw unauthenticated();
     return {
       userId: token.userId,
       clinicId: token.clinicId,
       membershipId: token.membershipId,
       loginSessionId: token.loginSessionId,
-      roles: row.roles,
+      roles,
       amr: token.amr,
     };
+  }
+
+  /**
+   * This process's recently checked sessions are forgotten once `tx` commits (not
+   * before: a concurrent request could check the rows as they still are and put
+   * them back), so the revocation takes effect on the next request here.
+   */
+  private forgetCheckedAtCommit(tx: SystemTransaction): void {
+    tx.afterCommit(() => this.cache.forgetAll());
   }
 
   /** Records activity: the idle limit moves, never past the absolute one. */
@@ -288,6 +334,7 @@ export class LoginSessionService {
 
   /** Ends one of the caller's own login sessions; someone else's (or an unknown id) is 404. */
   async revokeOwn(tx: TenantTransaction, principal: Principal, sessionId: string): Promise<void> {
+    this.forgetCheckedAtCommit(tx);
     const count = await changedRows(
       tx,
       `update login_sessions set revoked_at = $4, revoke_reason = $5
@@ -306,6 +353,7 @@ export class LoginSessionService {
 
   /** Ends one login session (logout); false when it was already ended or unknown. */
   async revoke(tx: TenantTransaction, sessionId: string, reason: RevokeReason): Promise<boolean> {
+    this.forgetCheckedAtCommit(tx);
     const count = await changedRows(
       tx,
       `update login_sessions set revoked_at = $3, revoke_reason = $4
@@ -317,6 +365,7 @@ export class LoginSessionService {
 
   /** Ends every login session of a membership (disabled, roles changed). */
   revokeAllOfMembership(tx: TenantTransaction, membershipId: string, reason: RevokeReason): Promise<number> {
+    this.forgetCheckedAtCommit(tx);
     return changedRows(
       tx,
       `update login_sessions set revoked_at = $3, revoke_reason = $4
@@ -336,6 +385,7 @@ export class LoginSessionService {
     reason: RevokeReason,
     keep?: { readonly clinicId: string; readonly loginSessionId: string },
   ): Promise<number> {
+    this.forgetCheckedAtCommit(tx);
     const rows = await tx.query<{ count: number }>('select revoke_user_login_sessions($1, $2, $3, $4, $5) as count', [
       userId,
       reason,

@@ -9,6 +9,12 @@ export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 export const REFRESH_GRACE_MS = 10_000;
 /** How stale `last_seen_at` may get before a request writes it again (one write per minute, not per request). */
 export const LAST_SEEN_GRANULARITY_MS = 60_000;
+/**
+ * How long an API process believes a database check of a login session
+ * (`LoginSessionCache`): a change made by another process (a second API, the
+ * CLI) takes effect there within this, well inside AUTH-5's second.
+ */
+export const LOGIN_SESSION_CACHE_MAX_AGE_MS = 500;
 export const USER_AGENT_MAX_LENGTH = 256;
 
 /** Why a login session ended (stored in `revoke_reason`). */
