@@ -637,10 +637,22 @@ describe('homework: assignments, submissions and staged disclosure (e2e)', () =>
       // Access tokens are short-lived: sign in again at the new time.
       const counselor = bearer((await signIn(api, world.counselor.member)).accessToken);
       expect((await send('GET', url, counselor)).json<Assignment>().occurrences[0].status).toBe('assigned');
+      // The client's "today" (its JSON written by PostgreSQL) judges the day in the same time zone.
+      const todayStatus = async (): Promise<string | undefined> => {
+        const client = bearer((await signIn(api, world.partnerA.member)).accessToken);
+        const today = await send('GET', '/api/v1/me/assignments', client);
+        expect(today.statusCode).toBe(200);
+        expect(today.headers['content-type']).toBe('application/json; charset=utf-8');
+        return today
+          .json<{ occurrences: { id: string; status: string }[] }>()
+          .occurrences.find((o) => o.id === created.occurrences[0].id)?.status;
+      };
+      expect(await todayStatus()).toBe('assigned');
       expect(await unitOfWork.run(world.clinicId, (tx) => markOverdueOccurrences(tx, beforeMidnight))).toBe(0);
       api.clock.set(afterMidnight);
       const counselorLater = bearer((await signIn(api, world.counselor.member)).accessToken);
       expect((await send('GET', url, counselorLater)).json<Assignment>().occurrences[0].status).toBe('overdue');
+      expect(await todayStatus()).toBe('overdue');
       expect(
         await unitOfWork.run(world.clinicId, (tx) => markOverdueOccurrences(tx, afterMidnight)),
       ).toBeGreaterThanOrEqual(1);
@@ -700,6 +712,7 @@ describe('homework: assignments, submissions and staged disclosure (e2e)', () =>
       const withDraft = items.find((o) => o.id === today.id)!;
       expect(withDraft.draftVersion).toBe(1);
       expect(withDraft.draftSavedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(withDraft.draftSavedAt).toBe(saved.json<{ submission: { updatedAt: string } }>().submission.updatedAt);
       expect((await send('GET', '/api/v1/me/assignments', world.counselor.headers)).statusCode).toBe(403);
       const url = occurrenceUrl(caseId, today.id);
       expect(

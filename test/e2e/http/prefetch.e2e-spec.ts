@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { LOGIN_SESSION_CACHE_MAX_AGE_MS } from '@mend/identity';
+import { LOGIN_SESSION_CACHE_MAX_AGE_MS, ManualClock } from '@mend/identity';
 
 import { startIdentityApp, type IdentityApp } from '../auth/support/identity-app.js';
 import { createCaseWorld, type CaseWorld } from '../cases/support/case-world.js';
@@ -107,13 +107,28 @@ describe('prefetched hot read routes: round trips per request', () => {
     ]);
   });
 
-  it('GET /me/assignments: one message, which also commits', async () => {
-    await messagesOf('GET', '/me/assignments', world.partnerA.headers);
-    const { status, body, messages } = await messagesOf('GET', '/me/assignments', world.partnerA.headers);
-    expect(status).toBe(200);
-    expect(body).toEqual({ occurrences: [] });
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/EXECUTE mend_sql_my_open_occurrences\(.*\); COMMIT$/);
+  it('GET /me/assignments: one message, which also commits, though the clock moves on while the request runs', async () => {
+    // Every reading of the clock a millisecond later than the one before, from a whole second on: the
+    // prefetch (built before the handler) and the handler's read see different instants, as in production.
+    const { clock } = api;
+    clock.set(new Date(Math.floor(clock.now().getTime() / 1000) * 1000));
+    const read = ManualClock.prototype.now;
+    clock.now = function (this: ManualClock) {
+      const now = read.call(this);
+      this.advance(1);
+      return now;
+    };
+    try {
+      await messagesOf('GET', '/me/assignments', world.partnerA.headers);
+      clock.set(new Date(Math.ceil(clock.now().getTime() / 1000) * 1000));
+      const { status, body, messages } = await messagesOf('GET', '/me/assignments', world.partnerA.headers);
+      expect(status).toBe(200);
+      expect(body).toEqual({ occurrences: [] });
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/EXECUTE mend_sql_my_open_occurrences\(.*\); COMMIT$/);
+    } finally {
+      delete (clock as { now?: unknown }).now;
+    }
   });
 
   it('a revoked login session is still refused (401), prefetch or not, though this process had just checked it', async () => {

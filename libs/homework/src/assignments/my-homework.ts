@@ -1,117 +1,83 @@
 import type { AccessPrincipal } from '@mend/access';
 import { type FirstQuery, preparedStatement, type TenantTransaction } from '@mend/core';
-import { localDate } from '@mend/repair-plans';
-
-import type { Visibility } from '../exercises/exercise.types.js';
-import type { OccurrenceStatus } from './assignment.entities.js';
-import { effectiveStatus, type OccurrenceRow } from './homework-visibility.js';
-
-type TodayRow = Pick<
-  OccurrenceRow,
-  | 'id'
-  | 'assignment_id'
-  | 'case_id'
-  | 'client_id'
-  | 'part'
-  | 'opens_on'
-  | 'due_on'
-  | 'status'
-  | 'timezone'
-  | 'visibility'
-  | 'exercise_ref'
-  | 'exercise_version'
-  | 'exercise_title'
-  | 'submission_status'
-  | 'draft_version'
-  | 'submission_updated_at'
-> & { safety_status: string };
-
-export interface MyOccurrence {
-  readonly id: string;
-  readonly caseId: string;
-  readonly assignmentId: string;
-  readonly clientId: string;
-  readonly part: string | null;
-  readonly exercise: { readonly ref: string; readonly version: number; readonly title: string };
-  readonly visibility: Visibility;
-  readonly opensOn: string;
-  readonly dueOn: string;
-  readonly status: OccurrenceStatus;
-  /** The saved draft, if any (to resume it). */
-  readonly draftVersion: number | null;
-  readonly draftSavedAt: Date | null;
-}
 
 /**
  * The caller's client rows in their cases (unique index on membership), with
- * timezone and safety status, then their open occurrences in exactly those
- * (client, case) pairs — a former case's homework stays out — by the
- * (clinic_id, client_id, due_on) index, with assignment and draft. Prepared:
- * planning this join (row-level security on every table) cost ~4 ms of database
- * CPU per request when it was planned each time; it is planned once per
- * connection now. The widest "today" (UTC+14) bounds the scan; each row is then
- * checked in its own timezone. `mine` is materialized: inlined, the planner
- * joined each case once per occurrence rather than once (bench clinic, a client
- * with 8 open items: 76 → 55 buffer accesses).
+ * their local today (in the client's time zone, else the clinic's) and the
+ * case's safety status, then their open occurrences in exactly those (client,
+ * case) pairs — a former case's homework stays out — by the (clinic_id,
+ * client_id, due_on) index, with assignment and draft. Prepared: planning this
+ * join (row-level security on every table) cost ~4 ms of database CPU per request
+ * when it was planned each time; it is planned once per connection now. `mine`
+ * is materialized: inlined, the planner joined each case once per occurrence
+ * rather than once (bench clinic, a client with 8 open items: 76 → 55 buffer
+ * accesses).
+ *
+ * PostgreSQL writes the answer's JSON itself (as the caseload does), shaped as
+ * `MyAssignmentsResponse`: no rows to parse, no objects to build and serialize
+ * again on the hottest client route. What the API did per row is done here:
+ * open on or before the client's local today; `overdue` once that today is past
+ * the due date (as `effectiveStatus`); `shared` and `reveal` items of a
+ * case on a safety hold left out; a draft's version and time (UTC, milliseconds,
+ * as `Date.toISOString`) only for a draft.
  */
 const MY_OPEN_OCCURRENCES = preparedStatement(
   'my_open_occurrences',
   `with mine as materialized (
-     select c.id as client_id, p.case_id, x.safety_status, coalesce(c.timezone, k.timezone, 'UTC') as timezone
+     select c.id as client_id, p.case_id, x.safety_status,
+            ($3::timestamptz at time zone coalesce(c.timezone, k.timezone, 'UTC'))::date as today
        from clients c
        join clinics k on k.id = c.clinic_id
        join case_participants p on p.clinic_id = c.clinic_id and p.client_id = c.id
        join cases x on x.clinic_id = p.clinic_id and x.id = p.case_id
       where c.clinic_id = $1 and c.membership_id = $2)
-   select o.id, o.assignment_id, o.case_id, o.client_id, o.part, o.opens_on::text as opens_on,
-          o.due_on::text as due_on, o.status, a.visibility, a.exercise_ref, a.exercise_version, a.exercise_title,
-          s.status as submission_status, s.draft_version, s.updated_at as submission_updated_at,
-          m.safety_status, m.timezone
+   select coalesce(json_agg(json_build_object(
+            'id', o.id, 'caseId', o.case_id, 'assignmentId', o.assignment_id, 'clientId', o.client_id,
+            'part', o.part,
+            'exercise', json_build_object('ref', a.exercise_ref, 'version', a.exercise_version,
+                                          'title', a.exercise_title),
+            'visibility', a.visibility, 'opensOn', o.opens_on::text, 'dueOn', o.due_on::text,
+            'status', case when o.status in ('assigned', 'in_progress') and m.today > o.due_on then 'overdue'
+                           else o.status end,
+            'draftVersion', case when s.status = 'draft' then s.draft_version end,
+            'draftSavedAt', case when s.status = 'draft'
+                                 then to_char(s.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end)
+          order by o.due_on, o.id), '[]'::json)::text as occurrences
      from mine m
      join assignment_occurrences o on o.clinic_id = $1 and o.client_id = m.client_id and o.case_id = m.case_id
      join assignments a on a.clinic_id = o.clinic_id and a.id = o.assignment_id
      left join submissions s on s.clinic_id = o.clinic_id and s.occurrence_id = o.id
     where o.status in ('assigned', 'in_progress', 'overdue') and a.status = 'active'
-      and o.opens_on <= $3::date
-    order by o.due_on, o.id`,
-  ['uuid', 'uuid', 'date'],
+      and o.opens_on <= m.today
+      and not (m.safety_status = 'safety_hold' and a.visibility in ('shared', 'reveal'))`,
+  ['uuid', 'uuid', 'timestamptz'],
 );
 
-/** The one read of {@link myOpenOccurrences}, for a route that prefetches it (`UnitOfWorkOptions.prefetch`). */
+/**
+ * The one read of {@link myOpenOccurrencesJson}, for a route that prefetches it
+ * (`UnitOfWorkOptions.prefetch`). The instant is taken to the whole second: the
+ * prefetch (built before the handler runs) and the handler's read then carry the
+ * same values, so the handler finds the prefetched result; a request whose two
+ * readings of the clock fall in different seconds reads again.
+ */
 export function myOpenOccurrencesQuery(clinicId: string, membershipId: string, now: Date): FirstQuery {
-  return { statement: MY_OPEN_OCCURRENCES, values: [clinicId, membershipId, localDate(now, 'Etc/GMT-14')] };
+  const second = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  return { statement: MY_OPEN_OCCURRENCES, values: [clinicId, membershipId, second] };
 }
 
 /**
- * A client's "today": their own occurrences, across their cases, that are open
- * now (opened on or before their local today) and not completed or cancelled —
- * overdue ones included — with their drafts. `shared` and `reveal` items of a case
- * on a safety hold are suspended (left out). No answers are read (not audited).
+ * A client's "today" as the JSON text of `MyAssignmentsResponse`: their own
+ * occurrences, across their cases, that are open now (opened on or before their
+ * local today) and not completed or cancelled — overdue ones included — with
+ * their drafts. `shared` and `reveal` items of a case on a safety hold are
+ * suspended (left out). No answers are read (not audited).
  */
-export async function myOpenOccurrences(
+export async function myOpenOccurrencesJson(
   tx: TenantTransaction,
   principal: AccessPrincipal,
   now: Date,
-): Promise<MyOccurrence[]> {
+): Promise<string> {
   const { statement, values } = myOpenOccurrencesQuery(tx.clinicId, principal.membershipId, now);
-  const rows = await tx.query<TodayRow>(statement, values);
-  const open = rows.filter(
-    (row) =>
-      row.opens_on <= localDate(now, row.timezone) &&
-      !(row.safety_status === 'safety_hold' && (row.visibility === 'shared' || row.visibility === 'reveal')),
-  );
-  return open.map((row) => ({
-    id: row.id,
-    caseId: row.case_id,
-    assignmentId: row.assignment_id,
-    clientId: row.client_id,
-    part: row.part,
-    exercise: { ref: row.exercise_ref, version: row.exercise_version, title: row.exercise_title },
-    visibility: row.visibility,
-    opensOn: row.opens_on,
-    dueOn: row.due_on,
-    status: effectiveStatus(row, now),
-    draftVersion: row.submission_status === 'draft' ? row.draft_version : null,
-    draftSavedAt: row.submission_status === 'draft' ? row.submission_updated_at : null,
-  }));
+  const [row] = await tx.query<{ occurrences: string }>(statement, values);
+  return `{"occurrences":${row?.occurrences ?? '[]'}}`;
 }
