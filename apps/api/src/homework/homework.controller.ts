@@ -45,6 +45,9 @@ import {
 /** The clock homework reads (tests freeze it). */
 export const HOMEWORK_CLOCK = Symbol('HOMEWORK_CLOCK');
 
+/** The instant each "today" request's prefetch was built for (see `mine`); gone with the request. */
+const todayInstants = new WeakMap<object, Date>();
+
 /** Views hold Dates: the JSON shape has ISO strings (and nothing else differs). */
 function json<T>(value: unknown): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -271,8 +274,10 @@ export class HomeworkController {
   })
   @ApiOkResponse({ type: MyAssignmentsResponse })
   @Prefetch(
-    function (this: HomeworkController, { token }) {
-      return [myOpenOccurrencesQuery(token.clinicId, token.membershipId, this.clock.now())];
+    function (this: HomeworkController, { request, token }) {
+      const now = this.clock.now();
+      todayInstants.set(request, now);
+      return [myOpenOccurrencesQuery(token.clinicId, token.membershipId, now)];
     },
     { readOnly: true },
   )
@@ -283,7 +288,9 @@ export class HomeworkController {
   ): Promise<string> {
     await this.access.authorize(AccessAction.HomeworkListOwn, { kind: 'user', userId: principal.userId });
     // A MyAssignmentsResponse that PostgreSQL wrote as JSON: answered as it is (see myOpenOccurrencesJson).
-    const json = await myOpenOccurrencesJson(tx, principal, this.clock.now());
+    // The instant the prefetch was built for, so that the read finds its result (and one request has one "today").
+    const now = todayInstants.get(reply.request) ?? this.clock.now();
+    const json = await myOpenOccurrencesJson(tx, principal, now);
     void reply.type('application/json; charset=utf-8');
     return json;
   }

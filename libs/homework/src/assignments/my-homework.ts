@@ -55,14 +55,12 @@ const MY_OPEN_OCCURRENCES = preparedStatement(
 
 /**
  * The one read of {@link myOpenOccurrencesJson}, for a route that prefetches it
- * (`UnitOfWorkOptions.prefetch`). The instant is taken to the whole second: the
- * prefetch (built before the handler runs) and the handler's read then carry the
- * same values, so the handler finds the prefetched result; a request whose two
- * readings of the clock fall in different seconds reads again.
+ * (`UnitOfWorkOptions.prefetch`): the handler finds the prefetched result only if
+ * it reads for the same instant, so a route that prefetches passes the handler
+ * the instant the prefetch was built for.
  */
 export function myOpenOccurrencesQuery(clinicId: string, membershipId: string, now: Date): FirstQuery {
-  const second = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  return { statement: MY_OPEN_OCCURRENCES, values: [clinicId, membershipId, second] };
+  return { statement: MY_OPEN_OCCURRENCES, values: [clinicId, membershipId, now] };
 }
 
 /**
