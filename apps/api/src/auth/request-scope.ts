@@ -1,8 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 import { createParamDecorator } from '@nestjs/common';
 
-import type { TenantTransaction } from '@mend/core';
+import { currentContext, runWithinContext, type TenantTransaction } from '@mend/core';
 import type { Principal } from '@mend/identity';
 
 /** What an authenticated request runs with: its unit of work and its checked caller. */
@@ -17,15 +15,14 @@ export interface RequestScope {
   readonly accessDecisions: string[];
 }
 
-const storage = new AsyncLocalStorage<RequestScope>();
-
+/** Runs `work` (the handler) in the scope; it travels in the request's context (see RequestContext.scope). */
 export function runInRequestScope<T>(scope: RequestScope, work: () => T): T {
-  return storage.run(scope, work);
+  return runWithinContext({ scope }, work);
 }
 
 /** The scope of the authenticated request in progress; throws outside one (a public route, a bug). */
 export function requestScope(): RequestScope {
-  const scope = storage.getStore();
+  const scope = currentContext()?.scope as RequestScope | undefined;
   if (scope === undefined) throw new Error('No authenticated request in progress (is the route @Public()?)');
   return scope;
 }
