@@ -28,7 +28,7 @@ export function createLogger(level: string, name: string, options: LoggerOptions
     name,
     level,
     base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOncePerMillisecond(),
     redact: {
       paths: ['req.headers', 'req.body', 'res.headers', 'password', '*.password', 'token', '*.token', 'authorization'],
       remove: true,
@@ -41,20 +41,40 @@ export function createLogger(level: string, name: string, options: LoggerOptions
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },
+    // One object shape for every line (pino leaves out the undefined ids): building it from
+    // conditional spreads cost ~3 µs per line between this and pino's merge of it (CPU profile of GET /me).
     mixin: () => {
       const context = currentContext();
       if (context === undefined) return {};
       return {
-        ...(context.correlationId !== undefined && { correlationId: context.correlationId }),
-        ...(context.clinicId !== undefined && { clinicId: context.clinicId }),
-        ...(context.userId !== undefined && { userId: context.userId }),
-        ...(context.jobId !== undefined && { jobId: context.jobId }),
+        correlationId: context.correlationId,
+        clinicId: context.clinicId,
+        userId: context.userId,
+        jobId: context.jobId,
       };
     },
   };
   if (options.destination !== undefined) return pino(settings, options.destination);
   if (options.asyncOutput !== true) return pino(settings);
   return pino(settings, pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 }));
+}
+
+/**
+ * pino's `isoTime` (`,"time":"<ISO 8601>"`), formatted once per millisecond: the
+ * API writes a line per request, several within one millisecond under load, and
+ * formatting the date was ~1 % of a `GET /me` request's CPU.
+ */
+export function isoTimeOncePerMillisecond(now: () => number = Date.now): () => string {
+  let formattedAt = Number.NaN;
+  let text = '';
+  return () => {
+    const millis = now();
+    if (millis !== formattedAt) {
+      formattedAt = millis;
+      text = `,"time":"${new Date(millis).toISOString()}"`;
+    }
+    return text;
+  };
 }
 
 /** Nest's logger on top of pino. */
