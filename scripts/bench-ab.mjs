@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // node scripts/bench-ab.mjs --base <dist of the build to compare with> [--rounds 6] [--burst 2] [--routes me,caseload,today]
 //   [--node-args='…'] [--base-node-args='…']   (Node flags of each API process; --base . compares flags on one build)
+//   [--processes 2]   (API processes per build, each loaded in turn: two processes of one build can differ by
+//                      15–25 % in CPU per request on this machine, more than most changes, so compare several)
 //
 // Two builds of the API side by side on one bench database, plus the raw
 // fastify + pg baseline, loaded in short alternating bursts (baseline, base,
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     'node-args': { type: 'string', default: '' },
     'base-node-args': { type: 'string', default: '' },
+    processes: { type: 'string', default: '1' },
   },
 });
 if (args.base === undefined) {
@@ -47,6 +50,7 @@ if (args.base === undefined) {
 const rounds = Number(args.rounds);
 const burstSec = Number(args.burst);
 const connections = Number(args.connections);
+const processes = Number(args.processes);
 const adminUrl = process.env.DATABASE_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const ctx = new BenchContext({ root, dist: join(root, 'dist'), quick: false, adminUrl, redisUrl, log });
@@ -108,11 +112,20 @@ async function main() {
   const current = await startApi('mend-api', join(root, 'dist'), nodeArgsOf(args['node-args']));
   // The worlds are made through the current build (the helpers call ctx.mendApi(), the same child).
   ctx.shared.set('mend-api', Promise.resolve({ baseUrl: current.baseUrl, child: { pid: current.pid } }));
-  const base = await startApi(
-    'mend-api-base',
-    args.base === '.' ? join(root, 'dist') : args.base,
-    nodeArgsOf(args['base-node-args']),
-  );
+  const currents = [current];
+  for (let index = 1; index < processes; index += 1) {
+    currents.push(await startApi(`mend-api-${index + 1}`, join(root, 'dist'), nodeArgsOf(args['node-args'])));
+  }
+  const bases = [];
+  for (let index = 0; index < processes; index += 1) {
+    bases.push(
+      await startApi(
+        `mend-api-base-${index + 1}`,
+        args.base === '.' ? join(root, 'dist') : args.base,
+        nodeArgsOf(args['base-node-args']),
+      ),
+    );
+  }
 
   const routes = [];
   const wanted = new Set(args.routes.split(','));
@@ -147,11 +160,15 @@ async function main() {
 
   const results = [];
   for (const route of routes) {
-    const targets = [
-      { label: 'raw baseline', server: baseline, url: `${baseline.baseUrl}/items/1` },
-      { label: 'base build', server: base, url: `${base.baseUrl}${route.path}` },
-      { label: 'this build', server: current, url: `${current.baseUrl}${route.path}` },
-    ];
+    // The raw baseline once per pair of processes, so that it is loaded as often as each build.
+    const targets = [];
+    for (let index = 0; index < processes; index += 1) {
+      targets.push(
+        { label: 'raw baseline', server: baseline, url: `${baseline.baseUrl}/items/1` },
+        { label: 'base build', server: bases[index], url: `${bases[index].baseUrl}${route.path}` },
+        { label: 'this build', server: currents[index], url: `${currents[index].baseUrl}${route.path}` },
+      );
+    }
     const setupFor = (target) =>
       target.server === baseline
         ? (request) => ({ ...request, path: `/items/${1 + Math.floor(Math.random() * 100_000)}` })
@@ -159,10 +176,13 @@ async function main() {
     // Warm-up (JIT, pools, prepared statements), not counted.
     for (const target of targets) await burst(target.url, setupFor(target), target.server.pid, 1);
     const bursts = new Map(targets.map((target) => [target.label, []]));
+    const perProcess = new Map(targets.map((target) => [target.server, []]));
     for (let round = 0; round < rounds; round += 1) {
       const order = targets.map((_, index) => targets[(index + round) % targets.length]);
       for (const target of order) {
-        bursts.get(target.label).push(await burst(target.url, setupFor(target), target.server.pid, burstSec));
+        const result = await burst(target.url, setupFor(target), target.server.pid, burstSec);
+        bursts.get(target.label).push(result);
+        perProcess.get(target.server).push(result);
       }
     }
     const summary = (label) => {
@@ -176,6 +196,19 @@ async function main() {
         failed: list.reduce((sum, item) => sum + item.failed, 0),
       };
     };
+    if (processes > 1) {
+      for (const [label, servers] of [
+        ['base build', bases],
+        ['this build', currents],
+      ]) {
+        const each = servers.map((server) => {
+          const list = perProcess.get(server);
+          const requests = list.reduce((sum, item) => sum + item.requests, 0);
+          return Math.round(list.reduce((sum, item) => sum + item.cpu, 0) / requests);
+        });
+        log(`  ${route.name} ${label}: CPU µs/request by process ${each.join(', ')}`);
+      }
+    }
     const raw = summary('raw baseline');
     for (const label of ['raw baseline', 'base build', 'this build']) {
       const figures = summary(label);
