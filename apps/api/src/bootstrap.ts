@@ -11,6 +11,7 @@ import { PinoLoggerService, runWithContext, type MendConfig } from '@mend/core';
 
 import { ApiModule } from './api.module.js';
 import type { IdentityApiOptions } from './auth/identity-api.module.js';
+import { UnitOfWorkHandlers } from './auth/unit-of-work.handlers.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { FieldProblemResponse, ProblemResponse } from './http/problem.response.js';
 import { answerRouterError } from './http/router-errors.js';
@@ -60,6 +61,9 @@ export async function createApiApplication(
     },
   );
 
+  // Every route handler runs in a unit of work (signed-in requests): wrapped before Nest registers the routes.
+  app.get(UnitOfWorkHandlers).install(app);
+
   // Cookies of browser clients (tokens and the CSRF double submit); none is signed by the plugin.
   await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
@@ -71,7 +75,7 @@ export async function createApiApplication(
     fastify.getDefaultJsonParser('error', 'error'),
   );
   fastify.addHook('onRequest', (request, _reply, done) => {
-    runWithContext({ correlationId: String(request.id) }, () => done());
+    runWithContext({ correlationId: String(request.id), request }, () => done());
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', String(request.id));

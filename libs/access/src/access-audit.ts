@@ -16,7 +16,7 @@ export interface DeniedActor {
  * Records an `authz.denied` event in the caller's clinic: ids and codes only
  * (the action, the kind and id of the record named, the status answered and
  * why). It must run in a unit of work of its own, after the refused one rolled
- * back — the API's unit of work interceptor and the worker do that — so the
+ * back — the API's unit of work around each route handler and the worker do that — so the
  * refusal is kept while the refused request changes nothing.
  */
 export function recordAccessDenial(

@@ -18,7 +18,7 @@ export interface MemberJob {
 
 /**
  * The worker's door to the access policy, the counterpart of the API's unit of
- * work interceptor: a job that acts for a member (an export they asked for, a
+ * work around each route handler: a job that acts for a member (an export they asked for, a
  * message they scheduled) runs in a unit of work of its clinic, as that member
  * with the roles they hold now, only if the policy allows the action on the
  * record. A refusal — the member disabled meanwhile, a record of another

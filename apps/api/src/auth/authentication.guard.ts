@@ -15,7 +15,7 @@ import { type AuthCookies, isUnsafeMethod } from './auth-cookies.js';
 import { AUTH_COOKIES, IDENTITY_SERVICES } from './identity.tokens.js';
 import { ACCEPTS_MFA_TOKEN, IS_PUBLIC } from './public.decorator.js';
 
-/** What the guard leaves on the request for the unit of work interceptor. */
+/** What the guard leaves on the request for the unit of work (UnitOfWorkHandlers). */
 export interface AuthenticatedRequest extends FastifyRequest {
   mendAccessToken?: VerifiedAccessToken;
 }
@@ -27,7 +27,7 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
  * `Authorization: Bearer` (API clients) or else the access cookie (browsers, who
  * must then echo the CSRF token on unsafe methods). The clinic of the request
  * comes from the verified token and nowhere else. The login session itself is
- * checked next, inside the request's unit of work (see UnitOfWorkInterceptor).
+ * checked next, inside the request's unit of work (see UnitOfWorkHandlers).
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {

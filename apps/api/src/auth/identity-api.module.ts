@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 
 import { Access } from '@mend/access';
 import { EnvelopeEncryption, MEND_CONFIG, QueueConnection, UnitOfWork, type MendConfig } from '@mend/core';
@@ -27,7 +27,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { AUTH_COOKIES, IDENTITY_SERVICES } from './identity.tokens.js';
 import { RequestAccess } from './request-access.js';
-import { UnitOfWorkInterceptor } from './unit-of-work.interceptor.js';
+import { UnitOfWorkHandlers } from './unit-of-work.handlers.js';
 
 export interface IdentityApiOptions {
   /** Tests move time (session limits, expiries). */
@@ -89,7 +89,8 @@ export class IdentityApiModule {
         { provide: Access, useValue: new Access() },
         RequestAccess,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
-        { provide: APP_INTERCEPTOR, useClass: UnitOfWorkInterceptor },
+        // Wrapped around every route handler by createApiApplication (see UnitOfWorkHandlers.install).
+        UnitOfWorkHandlers,
       ],
       exports: [IDENTITY_SERVICES, AUTH_COOKIES, Access, RequestAccess, LinkMailer],
     };

@@ -21,7 +21,7 @@ export interface PrefetchInput {
 export type PrefetchPlan<C = unknown> = (this: C, input: PrefetchInput) => readonly FirstQuery[] | undefined;
 
 /**
- * The hot read routes' one-round-trip opening: the unit of work interceptor sends
+ * The hot read routes' one-round-trip opening: the unit of work (UnitOfWorkHandlers) sends
  * the statements this plan returns in the same message as `BEGIN`, the settings
  * and the login session check (`UnitOfWorkOptions.prefetch`), and the handler's
  * own `tx.query` of the same statement with the same values is then answered
@@ -48,7 +48,7 @@ export interface PrefetchOptions {
   readonly readOnly?: boolean;
 }
 
-/** @internal what the decorator stores for the unit of work interceptor. */
+/** @internal what the decorator stores for the unit of work (UnitOfWorkHandlers). */
 export interface PrefetchMetadata {
   readonly plan: PrefetchPlan;
   readonly readOnly: boolean;

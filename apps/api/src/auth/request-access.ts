@@ -8,7 +8,7 @@ import { requestScope } from './request-scope.js';
  * The access policy for the request in progress: controllers name the action
  * and the record (ids from the validated path or body), the transaction and the
  * caller come from the request scope. Throws the policy's 404/403; the unit of
- * work interceptor then rolls back and records `authz.denied`.
+ * work around the handler (UnitOfWorkHandlers) then rolls back and records `authz.denied`.
  *
  *     await this.access.authorize(AccessAction.MemberUpdate, { kind: 'membership', membershipId });
  */

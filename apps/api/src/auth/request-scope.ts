@@ -10,7 +10,7 @@ export interface RequestScope {
   /**
    * The access policy's decisions taken for this request (see RequestAccess):
    * a handler that returns without one is refused by the unit of work
-   * interceptor, so a route cannot forget the policy and still answer.
+   * (UnitOfWorkHandlers), so a route cannot forget the policy and still answer.
    */
   readonly accessDecisions: string[];
 }
@@ -28,11 +28,30 @@ export function requestScope(): RequestScope {
 }
 
 /**
- * The request's transaction (clinic and user set from the verified token only).
- * Parameter decorators are evaluated inside the unit of work interceptor, so the
- * scope is there when the handler's arguments are built.
+ * What `@Tx()` and `@CurrentPrincipal()` give Nest for the handler's arguments:
+ * Nest builds them before the handler runs, which is before the unit of work
+ * opens the transaction (UnitOfWorkHandlers), so each is a placeholder that the
+ * unit of work replaces with the request's own when it calls the handler.
  */
-export const Tx = createParamDecorator((_data: unknown): TenantTransaction => requestScope().tx);
+const TX_ARGUMENT = Object.freeze({ placeholder: '@Tx()' });
+const PRINCIPAL_ARGUMENT = Object.freeze({ placeholder: '@CurrentPrincipal()' });
+
+/** Whether a handler argument is one of the placeholders (a public route must not ask for them). */
+export function isScopeArgument(value: unknown): boolean {
+  return value === TX_ARGUMENT || value === PRINCIPAL_ARGUMENT;
+}
+
+/** The handler's arguments with the placeholders replaced by the request's transaction and caller. */
+export function scopeArguments(args: readonly unknown[], tx: TenantTransaction, principal: Principal): unknown[] {
+  return args.map((value) => (value === TX_ARGUMENT ? tx : value === PRINCIPAL_ARGUMENT ? principal : value));
+}
+
+/** The request's transaction (clinic and user set from the verified token only). */
+export const Tx = createParamDecorator(
+  (_data: unknown): TenantTransaction => TX_ARGUMENT as unknown as TenantTransaction,
+);
 
 /** The caller, after the login session check (roles read from the membership). */
-export const CurrentPrincipal = createParamDecorator((_data: unknown): Principal => requestScope().principal);
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown): Principal => PRINCIPAL_ARGUMENT as unknown as Principal,
+);

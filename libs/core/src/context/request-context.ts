@@ -12,6 +12,12 @@ export interface RequestContext {
    * AsyncLocalStorage of its own. Never logged (the logger copies the ids only).
    */
   scope?: unknown;
+  /**
+   * The HTTP request being served (the API sets it when the request arrives):
+   * the unit of work around each route handler takes the verified token from it.
+   * Never logged.
+   */
+  request?: unknown;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The API's write path alone, in its own process, so that a test can SIGKILL it
 // between the business write and the commit (reliability.md JOB-4). Each round
 // is what `POST /api/v1/reports` runs: one UnitOfWork transaction (the clinic and
-// user set transaction-locally, as UnitOfWorkInterceptor does) in which the API's
+// user set transaction-locally, as the API's UnitOfWorkHandlers do) in which the API's
 // own ReportService writes the report request, its outbox row (enqueueJob) and
 // its audit event. Inside the transaction, after the writes, it prints
 // `inside <reportId>` and waits for a line on stdin: `commit` (commit, then print

@@ -1,0 +1,159 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IsString, MaxLength } from 'class-validator';
+
+import { AccessAction } from '@mend/access';
+import { createLogger, Database, UnitOfWork, type TenantTransaction } from '@mend/core';
+import { ManualClock, type IdentityServices, type Principal } from '@mend/identity';
+import { testConfig } from '@mend/testing';
+
+import { IDENTITY_SERVICES } from '../../../apps/api/src/auth/identity.tokens.js';
+import { Public } from '../../../apps/api/src/auth/public.decorator.js';
+import { RequestAccess } from '../../../apps/api/src/auth/request-access.js';
+import { CurrentPrincipal, Tx } from '../../../apps/api/src/auth/request-scope.js';
+import { createApiApplication } from '../../../apps/api/src/bootstrap.js';
+import {
+  bearer,
+  createClinicWithAdmin,
+  fakeSecondFactor,
+  signIn,
+  type IdentityApp,
+  type Member,
+  type Tokens,
+} from '../auth/support/identity-app.js';
+
+class ProbeBody {
+  @IsString()
+  @MaxLength(5)
+  name!: string;
+}
+
+/** Test-only routes around the unit of work that wraps every route handler (UnitOfWorkHandlers). */
+@Controller('uow-probe')
+class UnitOfWorkProbeController {
+  constructor(@Inject(RequestAccess) private readonly access: RequestAccess) {}
+
+  // The handler's own metadata (here its status code) reaches Nest through the wrapper.
+  @Post('whoami')
+  @HttpCode(200)
+  async whoami(
+    @Body() body: ProbeBody,
+    @CurrentPrincipal() principal: Principal,
+    @Tx() tx: TenantTransaction,
+  ): Promise<{ name: string; userId: string; clinicId: string; settingClinic: string }> {
+    await this.access.authorize(AccessAction.ClinicRead, { kind: 'clinic' });
+    const [setting] = await tx.query<{ clinic: string }>("select current_setting('app.clinic_id') as clinic");
+    return { name: body.name, userId: principal.userId, clinicId: tx.clinicId, settingClinic: setting.clinic };
+  }
+
+  @Public()
+  @Get('public')
+  hello(): { hello: string } {
+    return { hello: 'world' };
+  }
+
+  @Public()
+  @Get('public-with-tx')
+  publicWithTx(@Tx() tx: TenantTransaction): { clinicId: string } {
+    return { clinicId: tx.clinicId };
+  }
+}
+
+describe('the unit of work around every route handler', () => {
+  let app: NestFastifyApplication;
+  let api: IdentityApp;
+  let admin: Member;
+  let adminTokens: Tokens;
+
+  beforeAll(async () => {
+    const clock = new ManualClock();
+    app = await createApiApplication(testConfig(), createLogger('silent', 'test'), {
+      extraControllers: [UnitOfWorkProbeController],
+      identity: { clock, secondFactor: fakeSecondFactor() },
+    });
+    await app.init();
+    const fastify = app.getHttpAdapter().getInstance();
+    await fastify.ready();
+    await app.get(Database).whenReady();
+    const identity = app.get<IdentityServices>(IDENTITY_SERVICES);
+    api = { app, identity, clock, inject: (options) => fastify.inject(options), close: () => app.close() };
+    admin = await createClinicWithAdmin(identity, 'Unit Of Work Probe Clinic');
+    adminTokens = await signIn(api, admin);
+  });
+  afterAll(() => app?.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it("hands the handler the request's own transaction and caller, in the token's clinic", async () => {
+    const runs = jest.spyOn(app.get(UnitOfWork), 'run');
+    const response = await api.inject({
+      method: 'POST',
+      url: '/api/v1/uow-probe/whoami',
+      headers: bearer(adminTokens.accessToken),
+      payload: { name: 'Ada' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      name: 'Ada',
+      userId: admin.userId,
+      clinicId: admin.clinicId,
+      settingClinic: admin.clinicId,
+    });
+    expect(runs).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses invalid input before a transaction opens', async () => {
+    const runs = jest.spyOn(app.get(UnitOfWork), 'run');
+    const response = await api.inject({
+      method: 'POST',
+      url: '/api/v1/uow-probe/whoami',
+      headers: bearer(adminTokens.accessToken),
+      payload: { name: 'far too long' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'name' })] });
+    expect(runs).not.toHaveBeenCalled();
+  });
+
+  it('runs a public route without one, and refuses a public route that asks for @Tx()', async () => {
+    const runs = jest.spyOn(app.get(UnitOfWork), 'run');
+    const hello = await api.inject({ method: 'GET', url: '/api/v1/uow-probe/public' });
+    expect(hello.statusCode).toBe(200);
+    expect(hello.json()).toEqual({ hello: 'world' });
+    const withTx = await api.inject({
+      method: 'GET',
+      url: '/api/v1/uow-probe/public-with-tx',
+      headers: bearer(adminTokens.accessToken),
+    });
+    expect(withTx.statusCode).toBe(500);
+    expect(withTx.json()).toMatchObject({ code: 'internal_error' });
+    expect(withTx.body).not.toContain('clinicId');
+    expect(runs).not.toHaveBeenCalled();
+  });
+
+  it('gives a second application in the same process handlers of its own', async () => {
+    const second = await createApiApplication(testConfig(), createLogger('silent', 'test'), {
+      extraControllers: [UnitOfWorkProbeController],
+      identity: { clock: api.clock, secondFactor: fakeSecondFactor() },
+    });
+    try {
+      await second.init();
+      const fastify = second.getHttpAdapter().getInstance();
+      await fastify.ready();
+      await second.get(Database).whenReady();
+      const firstRuns = jest.spyOn(app.get(UnitOfWork), 'run');
+      const secondRuns = jest.spyOn(second.get(UnitOfWork), 'run');
+      const response = await fastify.inject({
+        method: 'POST',
+        url: '/api/v1/uow-probe/whoami',
+        headers: bearer(adminTokens.accessToken),
+        payload: { name: 'Bo' },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ name: 'Bo', userId: admin.userId });
+      expect(secondRuns).toHaveBeenCalledTimes(1);
+      expect(firstRuns).not.toHaveBeenCalled();
+    } finally {
+      await second.close();
+    }
+  });
+});
