@@ -16,6 +16,7 @@ import { Reports1764547300000 } from './1764547300000-reports.js';
 import { MeasureLicenceConfirmations1764547400000 } from './1764547400000-measure-licence-confirmations.js';
 import { ListIndexes1764701000000 } from './1764701000000-list-indexes.js';
 import { ReminderClaimGeneration1764788000000 } from './1764788000000-reminder-claim-generation.js';
+import { NotesAwaitingCosignatureIndex1764875000000 } from './1764875000000-notes-awaiting-cosignature-index.js';
 
 /** Every migration, oldest first. Landed migrations are never edited. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   MeasureLicenceConfirmations1764547400000,
   ListIndexes1764701000000,
   ReminderClaimGeneration1764788000000,
+  NotesAwaitingCosignatureIndex1764875000000,
 ];

@@ -32,6 +32,8 @@ interface PlanNode {
   'Relation Name'?: string;
   'Index Name'?: string;
   'Index Cond'?: string;
+  /** A Bitmap Heap Scan's condition: its Bitmap Index Scan's, checked again on the rows. */
+  'Recheck Cond'?: string;
   Filter?: string;
   Plans?: PlanNode[];
 }
@@ -183,17 +185,23 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
     const type = node['Node Type'];
     const relation = node['Relation Name'] ?? '(unknown)';
     if (type === 'Seq Scan') found.push(relation);
-    if (/Index/.test(type) && node.Filter !== undefined && node['Index Cond'] !== undefined) {
-      const conditionColumns = [...node['Index Cond'].matchAll(/\b([a-z_]+)\s*(?:=|<|>|<=|>=|@>|&&|~~)/g)].map(
-        (m) => m[1],
-      );
+    // An index scan, or a bitmap scan (its heap scan holds the filter, its Bitmap Index Scan the index).
+    const condition = /Index/.test(type)
+      ? node['Index Cond']
+      : type === 'Bitmap Heap Scan'
+        ? node['Recheck Cond']
+        : undefined;
+    const indexName =
+      node['Index Name'] ?? node.Plans?.find((child) => child['Index Name'] !== undefined)?.['Index Name'];
+    if (node.Filter !== undefined && condition !== undefined) {
+      const conditionColumns = [...condition.matchAll(/\b([a-z_]+)\s*(?:=|<|>|<=|>=|@>|&&|~~)/g)].map((m) => m[1]);
       // Compared with a value, or with a column of the row it is looked up for (a fenced per-row lookup).
       const filterColumns = [...node.Filter.matchAll(/\(([a-z_]+) = (?:ANY )?\(?(?:'|[a-z_0-9]+\.[a-z_]+\))/g)].map(
         (m) => m[1],
       );
       const served = filterColumns.some((column) => indexed.get(relation)?.has(column) === true);
       if (conditionColumns.every((column) => column === 'clinic_id') && !served) {
-        found.push(`${relation} (clinic-wide via ${node['Index Name']}, filter ${node.Filter})`);
+        found.push(`${relation} (clinic-wide via ${indexName ?? 'an index'}, filter ${node.Filter})`);
       }
     }
     for (const child of node.Plans ?? []) seqScans(child, indexed, found);
@@ -223,6 +231,7 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
   async function plan(
     statements: readonly Captured[],
     userId: string,
+    settings: readonly string[] = [],
   ): Promise<{ statement: string; seqScans: string[] }[]> {
     const results: { statement: string; seqScans: string[] }[] = [];
     const indexed = await indexedColumns();
@@ -230,6 +239,7 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
       clinicId,
       async (tx) => {
         await tx.query('set local enable_seqscan = off');
+        for (const setting of settings) await tx.query(`set local ${setting}`);
         let n = 0;
         for (const statement of statements) {
           let rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[];
@@ -296,6 +306,14 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
       people.client.userId,
     );
     expect(planned.map((entry) => entry.seqScans.map((scan) => scan.split(' ')[0]))).toEqual([['notifications']]);
+    // The planner may read the clinic's rows by a bitmap of an index on the clinic instead: that is caught too.
+    const bitmap = await plan(
+      [{ kind: 'bound', text: 'select id from notifications where title = $1', values: ['Synthetic title'] }],
+      people.client.userId,
+      ['enable_indexscan = off', 'enable_indexonlyscan = off'],
+    );
+    expect(bitmap.map((entry) => entry.seqScans.map((scan) => scan.split(' ')[0]))).toEqual([['notifications']]);
+    expect(bitmap[0].seqScans[0]).toMatch(/clinic-wide via notifications_\w+, filter/);
   });
 
   it.each(routes)('%s uses an index for every table it reads', async (name, route) => {
