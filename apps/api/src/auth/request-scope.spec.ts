@@ -1,7 +1,17 @@
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+
 import { currentContext, runWithContext, type TenantTransaction } from '@mend/core';
 import type { Principal } from '@mend/identity';
 
-import { requestScope, runInRequestScope, type RequestScope } from './request-scope.js';
+import {
+  CurrentPrincipal,
+  requestScope,
+  runInRequestScope,
+  scopeParametersOf,
+  Tx,
+  withScopeArguments,
+  type RequestScope,
+} from './request-scope.js';
 
 const scopeOf = (name: string): RequestScope => ({
   tx: { name } as unknown as TenantTransaction,
@@ -44,5 +54,38 @@ describe('request scope', () => {
       await Promise.resolve();
       expect(requestScope()).toBe(scope);
     });
+  });
+});
+
+describe('@Tx() and @CurrentPrincipal()', () => {
+  class Probe {
+    handler(_first: string, _tx: TenantTransaction, _body: unknown, _principal: Principal): void {}
+    plain(_body: unknown): void {}
+  }
+  Tx()(Probe.prototype, 'handler', 1);
+  CurrentPrincipal()(Probe.prototype, 'handler', 3);
+
+  it('mark where the unit of work puts the transaction and the caller', () => {
+    const probe = new Probe();
+    expect(scopeParametersOf(probe, 'handler')).toEqual(
+      expect.arrayContaining([
+        { index: 1, kind: 'tx' },
+        { index: 3, kind: 'principal' },
+      ]),
+    );
+    expect(scopeParametersOf(probe, 'handler')).toHaveLength(2);
+    expect(scopeParametersOf(probe, 'plain')).toEqual([]);
+  });
+
+  it('are filled into the arguments Nest built, which keep their own values', () => {
+    const { tx, principal } = scopeOf('c');
+    const nestArgs = ['first', undefined, { body: true }];
+    const filled = withScopeArguments(nestArgs, scopeParametersOf(new Probe(), 'handler'), tx, principal);
+    expect(filled).toEqual(['first', tx, { body: true }, principal]);
+    expect(nestArgs).toEqual(['first', undefined, { body: true }]);
+  });
+
+  it('are not Nest parameters (Nest builds nothing and runs no pipe for them)', () => {
+    expect(Reflect.getMetadata(ROUTE_ARGS_METADATA, Probe, 'handler')).toBeUndefined();
   });
 });

@@ -1,5 +1,3 @@
-import { createParamDecorator } from '@nestjs/common';
-
 import { currentContext, runWithinContext, type TenantTransaction } from '@mend/core';
 import type { Principal } from '@mend/identity';
 
@@ -27,31 +25,50 @@ export function requestScope(): RequestScope {
   return scope;
 }
 
-/**
- * What `@Tx()` and `@CurrentPrincipal()` give Nest for the handler's arguments:
- * Nest builds them before the handler runs, which is before the unit of work
- * opens the transaction (UnitOfWorkHandlers), so each is a placeholder that the
- * unit of work replaces with the request's own when it calls the handler.
- */
-const TX_ARGUMENT = Object.freeze({ placeholder: '@Tx()' });
-const PRINCIPAL_ARGUMENT = Object.freeze({ placeholder: '@CurrentPrincipal()' });
+const SCOPE_PARAMETERS = 'mend:scopeParameters';
 
-/** Whether a handler argument is one of the placeholders (a public route must not ask for them). */
-export function isScopeArgument(value: unknown): boolean {
-  return value === TX_ARGUMENT || value === PRINCIPAL_ARGUMENT;
+/** A handler parameter that the unit of work fills: its position and what goes there. */
+export interface ScopeParameter {
+  readonly index: number;
+  readonly kind: 'tx' | 'principal';
 }
 
-/** The handler's arguments with the placeholders replaced by the request's transaction and caller. */
-export function scopeArguments(args: readonly unknown[], tx: TenantTransaction, principal: Principal): unknown[] {
-  return args.map((value) => (value === TX_ARGUMENT ? tx : value === PRINCIPAL_ARGUMENT ? principal : value));
+/**
+ * `@Tx()` and `@CurrentPrincipal()` only mark a parameter: the unit of work
+ * (UnitOfWorkHandlers) puts the request's transaction and caller there when it
+ * calls the handler, after opening the transaction. They are not Nest parameter
+ * decorators, so Nest builds no value for them and runs no pipe on them (a
+ * custom Nest parameter goes through the global pipe, a few promises each on
+ * every request); Nest leaves their positions empty.
+ */
+function scopeParameter(kind: ScopeParameter['kind']): ParameterDecorator {
+  return (target, propertyKey, index) => {
+    if (propertyKey === undefined) throw new Error('@Tx() and @CurrentPrincipal() mark route handler parameters');
+    const marked = (Reflect.getOwnMetadata(SCOPE_PARAMETERS, target.constructor, propertyKey) ??
+      []) as ScopeParameter[];
+    Reflect.defineMetadata(SCOPE_PARAMETERS, [...marked, { index, kind }], target.constructor, propertyKey);
+  };
+}
+
+/** The marked parameters of a controller's handler (none for most public routes). */
+export function scopeParametersOf(controller: object, handlerName: string): readonly ScopeParameter[] {
+  return (Reflect.getMetadata(SCOPE_PARAMETERS, controller.constructor, handlerName) ?? []) as ScopeParameter[];
+}
+
+/** The handler's arguments with the request's transaction and caller at the marked positions. */
+export function withScopeArguments(
+  args: readonly unknown[],
+  parameters: readonly ScopeParameter[],
+  tx: TenantTransaction,
+  principal: Principal,
+): unknown[] {
+  const filled = [...args];
+  for (const { index, kind } of parameters) filled[index] = kind === 'tx' ? tx : principal;
+  return filled;
 }
 
 /** The request's transaction (clinic and user set from the verified token only). */
-export const Tx = createParamDecorator(
-  (_data: unknown): TenantTransaction => TX_ARGUMENT as unknown as TenantTransaction,
-);
+export const Tx = (): ParameterDecorator => scopeParameter('tx');
 
 /** The caller, after the login session check (roles read from the membership). */
-export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown): Principal => PRINCIPAL_ARGUMENT as unknown as Principal,
-);
+export const CurrentPrincipal = (): ParameterDecorator => scopeParameter('principal');

@@ -10,9 +10,18 @@ import { auditIdentity, type IdentityServices, type VerifiedAccessToken } from '
 import type { AuthenticatedRequest } from './authentication.guard.js';
 import { IDENTITY_SERVICES } from './identity.tokens.js';
 import { PREFETCH, type PrefetchMetadata } from './prefetch.decorator.js';
-import { isScopeArgument, runInRequestScope, scopeArguments } from './request-scope.js';
+import { runInRequestScope, scopeParametersOf, type ScopeParameter, withScopeArguments } from './request-scope.js';
 
 type RouteHandler = (...args: unknown[]) => unknown;
+
+/** A wrapped route handler and what the wrapper needs to know about it (read once, at install). */
+interface Route {
+  readonly controller: object;
+  readonly handler: RouteHandler;
+  readonly prefetch: PrefetchMetadata | undefined;
+  /** Where `@Tx()` and `@CurrentPrincipal()` go in its arguments. */
+  readonly scopeParameters: readonly ScopeParameter[];
+}
 
 interface Opening {
   readonly prefetch: readonly FirstQuery[];
@@ -42,9 +51,9 @@ interface Opening {
  * How it wraps the handlers: {@link install} puts a wrapper in front of every
  * route handler of every controller, before Nest registers the routes. Nest
  * runs the guard (the access token) and the pipes (validation) first, then calls
- * the wrapper with the handler's arguments, in which `@Tx()` and
- * `@CurrentPrincipal()` are placeholders the wrapper replaces once the
- * transaction is open. (Until 2026-11-28 this was a Nest interceptor, which ran
+ * the wrapper with the handler's arguments, to which it adds the transaction
+ * and the caller at the parameters marked `@Tx()` and `@CurrentPrincipal()`
+ * once the transaction is open. (Until 2026-11-28 this was a Nest interceptor, which ran
  * the same code around the handler; an interceptor makes Nest wrap every request
  * in RxJS observables and two async resources, ~20 µs of CPU per request here.
  * Validation now runs before the transaction opens, so invalid input opens none.)
@@ -78,9 +87,14 @@ export class UnitOfWorkHandlers {
     for (const name of routeHandlerNames(controller)) {
       const handler = controller[name] as RouteHandler;
       if (wrapped.has(handler)) throw new Error(`The route handler ${name} is already wrapped in a unit of work`);
-      const prefetch = Reflect.getMetadata(PREFETCH, handler) as PrefetchMetadata | undefined;
+      const route: Route = {
+        controller,
+        handler,
+        prefetch: Reflect.getMetadata(PREFETCH, handler) as PrefetchMetadata | undefined,
+        scopeParameters: scopeParametersOf(controller, name),
+      };
       // Nest calls it with the controller as `this`; the controller is known here already.
-      const inUnitOfWork = (...args: unknown[]): Promise<unknown> => this.handle(controller, handler, args, prefetch);
+      const inUnitOfWork = (...args: unknown[]): Promise<unknown> => this.handle(route, args);
       for (const key of Reflect.getMetadataKeys(handler)) {
         Reflect.defineMetadata(key, Reflect.getMetadata(key, handler), inUnitOfWork);
       }
@@ -90,32 +104,20 @@ export class UnitOfWorkHandlers {
     }
   }
 
-  private async handle(
-    controller: object,
-    handler: RouteHandler,
-    args: unknown[],
-    prefetchMetadata: PrefetchMetadata | undefined,
-  ): Promise<unknown> {
+  private async handle(route: Route, args: unknown[]): Promise<unknown> {
     const request = currentContext()?.request as AuthenticatedRequest | undefined;
     // Fail closed: without its request the wrapper cannot tell a signed-in call from a public one.
     if (request === undefined) throw new Error('A route handler ran outside the context of an HTTP request');
     const token = request.mendAccessToken;
     if (token === undefined) {
       // A public route (or an MFA enrolment with its mfaToken): no unit of work, and none to hand out.
-      if (args.some(isScopeArgument)) {
+      if (route.scopeParameters.length > 0) {
         throw new Error(`${describeRoute(request)} is public but asks for @Tx() or @CurrentPrincipal()`);
       }
-      return handler.apply(controller, args);
+      return route.handler.apply(route.controller, args);
     }
     try {
-      return await this.run(
-        controller,
-        handler,
-        args,
-        request,
-        token,
-        this.prefetch(controller, request, token, prefetchMetadata),
-      );
+      return await this.run(route, args, request, token);
     } catch (error) {
       if (isRefusal(error)) await this.recordRefusal(request, token, error);
       throw error;
@@ -123,16 +125,11 @@ export class UnitOfWorkHandlers {
   }
 
   /** The reads of a `@Prefetch` route, or none: a plan that throws only costs the round trips it would save. */
-  private prefetch(
-    controller: object,
-    request: AuthenticatedRequest,
-    token: VerifiedAccessToken,
-    metadata: PrefetchMetadata | undefined,
-  ): Opening | undefined {
-    if (metadata === undefined) return undefined;
+  private opening(route: Route, request: AuthenticatedRequest, token: VerifiedAccessToken): Opening | undefined {
+    if (route.prefetch === undefined) return undefined;
     try {
-      const prefetch = metadata.plan.call(controller, { request, token });
-      return prefetch === undefined ? undefined : { prefetch, commitWithOpening: metadata.readOnly };
+      const prefetch = route.prefetch.plan.call(route.controller, { request, token });
+      return prefetch === undefined ? undefined : { prefetch, commitWithOpening: route.prefetch.readOnly };
     } catch (error) {
       this.logger.warn({ err: error }, 'The prefetch plan of this route failed; the request runs without it');
       return undefined;
@@ -140,13 +137,12 @@ export class UnitOfWorkHandlers {
   }
 
   private run(
-    controller: object,
-    handler: RouteHandler,
+    route: Route,
     args: unknown[],
     request: AuthenticatedRequest,
     token: VerifiedAccessToken,
-    opening: Opening | undefined,
   ): Promise<unknown> {
+    const opening = this.opening(route, request, token);
     // The login session check travels with BEGIN and the settings: one round trip opens the request.
     // (None for a session this process checked less than half a second ago: LoginSessionCache.)
     const check = this.identity.sessions.sessionCheck(token);
@@ -159,7 +155,7 @@ export class UnitOfWorkHandlers {
         };
         const accessDecisions: string[] = [];
         const result = await runInRequestScope({ tx, principal, accessDecisions }, () =>
-          handler.apply(controller, scopeArguments(args, tx, principal)),
+          route.handler.apply(route.controller, withScopeArguments(args, route.scopeParameters, tx, principal)),
         );
         if (accessDecisions.length === 0) {
           throw new Error(`${describeRoute(request)} answered without asking the access policy`);

@@ -104,8 +104,7 @@ const invalid = (field: string, rule: string, message: string) =>
   new CoreError(CoreErrorCode.ValidationFailed, 'The request is invalid: see errors', [{ field, rule, message }]);
 
 /**
- * The ValidationPipe, with limits around it for what the client sent (custom
- * parameter decorators hand in the transaction and the principal, not checked):
+ * The ValidationPipe, with limits around it for what the client sent:
  * first `inputProblem` (too deep, NUL, lone surrogates), then, after conversion,
  * numbers beyond ±MAX_INPUT_NUMBER (a path `revision` of 1e23 or a body count of
  * 2^31 would otherwise reach PostgreSQL and fail there with a 500).
@@ -114,8 +113,9 @@ class BoundedValidationPipe implements PipeTransform {
   constructor(private readonly validation: ValidationPipe) {}
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    // Passed through as ValidationPipe passes them (validateCustomDecorators is off), without its async
-    // round: two of them (@Tx, @CurrentPrincipal) on nearly every authenticated route.
+    // Custom parameter decorators' values are passed through as ValidationPipe passes them
+    // (validateCustomDecorators is off), without its async round. Mend has none at present:
+    // @Tx() and @CurrentPrincipal() are filled in by the unit of work, not by Nest.
     if (metadata.type === 'custom') return value;
     return this.transformInput(value, metadata);
   }
