@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 
 import { runWithContext } from '../context/request-context.js';
-import { createLogger, isoTimeOncePerMillisecond } from './logger.js';
+import { createLogger, isoTimeOncePerMillisecond, withoutSecrets } from './logger.js';
 
 /** The lines a logger writes, parsed. */
 function capture(): { lines: Record<string, unknown>[]; destination: Writable } {
@@ -70,6 +70,31 @@ describe('createLogger', () => {
       expect(line).not.toContain(secret);
     }
     expect(lines[0]).toMatchObject({ body: { kept: 1 }, req: { method: 'POST', path: '/api/v1/auth/login' } });
+  });
+});
+
+describe('withoutSecrets', () => {
+  it('passes a line with no secret on as it is', () => {
+    const fields = { msg: 'x', nested: { kept: 1 }, list: [{ password: 'in a list, as redact left it' }] };
+    expect(withoutSecrets(fields)).toBe(fields);
+  });
+
+  it("removes an error's token, keeping what the err serializer reads, and leaves the error itself alone", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger('info', 'test', { destination });
+    const error = Object.assign(new RangeError('link expired'), { token: 'tk-err', code: 'expired' });
+    logger.error({ err: error }, 'failed');
+    expect(lines[0].err).toMatchObject({ type: 'RangeError', message: 'link expired', code: 'expired' });
+    expect((lines[0].err as { stack: string }).stack).toContain('RangeError: link expired');
+    expect(JSON.stringify(lines[0])).not.toContain('tk-err');
+    expect(error.token).toBe('tk-err');
+  });
+
+  it('removes secrets from a frozen object without touching it', () => {
+    const frozen = Object.freeze({ password: 'pw-frozen', kept: true });
+    const result = withoutSecrets({ login: frozen });
+    expect(result).toEqual({ login: { kept: true } });
+    expect(frozen.password).toBe('pw-frozen');
   });
 });
 
