@@ -559,11 +559,16 @@ async function executeText(client: PgClient, { statement, values }: FirstQuery):
 const READ_ONLY = /^\s*(select|with)\b/i;
 const WRITES_OR_LOCKS = /\b(insert|update|delete|merge|truncate|share|nextval|setval|set_config)\b/i;
 
+/** The statements {@link assertReadOnly} has accepted (their text never changes): checked once, not per request. */
+const readOnlyStatements = new WeakSet<PreparedStatement>();
+
 /** A prefetched statement runs before the handler asks for it: it must not write or lock anything. */
 function assertReadOnly(statement: PreparedStatement): void {
+  if (readOnlyStatements.has(statement)) return;
   if (!READ_ONLY.test(statement.text) || WRITES_OR_LOCKS.test(statement.text)) {
     throw new Error(`Only read-only select statements can be prefetched (${statement.name})`);
   }
+  readOnlyStatements.add(statement);
 }
 
 /**
