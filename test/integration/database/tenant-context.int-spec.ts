@@ -526,9 +526,49 @@ describe('unit of work and tenant context', () => {
         );
         expect(result).toEqual([{ name: 'Clinic A', echo: 'one', clinic: clinicA }]);
         expect(messages).toHaveLength(1);
+        // PostgreSQL's implicit transaction of a multi-statement message: no BEGIN or COMMIT to send.
         expect(messages[0]).toMatch(
-          /^BEGIN; SET LOCAL app\.clinic_id = '[0-9a-f-]{36}'; SET LOCAL app\.user_id = '[0-9a-f-]{36}'; EXECUTE mend_sql_test_clinic_name\(.*\); COMMIT$/,
+          /^SET LOCAL app\.clinic_id = '[0-9a-f-]{36}'; SET LOCAL app\.user_id = '[0-9a-f-]{36}'; EXECUTE mend_sql_test_clinic_name\(.*\)$/,
         );
+      });
+
+      it('keeps BEGIN and COMMIT for an isolation level other than the default', async () => {
+        const { result, messages } = await countingMessages(() =>
+          unitOfWork.run(clinicA, (tx) => tx.query<{ name: string }>(CLINIC_NAME, [clinicA, 'iso']), {
+            userId,
+            isolation: 'REPEATABLE READ',
+            prefetch: [{ statement: CLINIC_NAME, values: [clinicA, 'iso'] }],
+            commitWithOpening: true,
+          }),
+        );
+        expect(result).toEqual([{ name: 'Clinic A', echo: 'iso', clinic: clinicA }]);
+        expect(messages).toEqual([expect.stringMatching(/^BEGIN ISOLATION LEVEL REPEATABLE READ; .*; COMMIT$/)]);
+      });
+
+      it('relies on what PostgreSQL does with such a message: the settings hold to its end, and no further', async () => {
+        const db = await connectAs('runtime');
+        try {
+          const answers = (await db.query(
+            // eslint-disable-next-line mend/no-session-tenant-setting -- the unit of work's own message form, checked here
+            `SET LOCAL app.clinic_id = '${clinicA}'; select current_setting('app.clinic_id', true) as clinic`,
+          )) as unknown as { rows: { clinic: string }[] }[];
+          expect(answers[1].rows[0].clinic).toBe(clinicA);
+          const after = await db.query<{ clinic: string | null }>(
+            "select current_setting('app.clinic_id', true) as clinic",
+          );
+          expect(after.rows[0].clinic ?? '').toBe('');
+          // An error anywhere rolls the whole message back (a read after it never ran).
+          // eslint-disable-next-line mend/no-session-tenant-setting -- the unit of work's own message form, checked here
+          await expect(db.query(`SET LOCAL app.clinic_id = '${clinicA}'; select 1 / 0; select 1`)).rejects.toThrow(
+            /division by zero/,
+          );
+          const clean = await db.query<{ clinic: string | null }>(
+            "select current_setting('app.clinic_id', true) as clinic",
+          );
+          expect(clean.rows[0].clinic ?? '').toBe('');
+        } finally {
+          await db.end();
+        }
       });
 
       it('begins a new transaction with the same clinic and user for anything else, and commits its writes', async () => {
