@@ -1,20 +1,16 @@
 import { Controller, Get, Inject, Patch } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { AccessAction } from '@mend/access';
-import { createLogger, Database, type TenantTransaction } from '@mend/core';
-import { ManualClock, type IdentityServices } from '@mend/identity';
-import { connectAs, testConfig } from '@mend/testing';
+import type { TenantTransaction } from '@mend/core';
+import { connectAs } from '@mend/testing';
 
-import { IDENTITY_SERVICES } from '../../../apps/api/src/auth/identity.tokens.js';
 import { RequestAccess } from '../../../apps/api/src/auth/request-access.js';
 import { Tx } from '../../../apps/api/src/auth/request-scope.js';
-import { createApiApplication } from '../../../apps/api/src/bootstrap.js';
 import {
   bearer,
   createClinicWithAdmin,
-  fakeSecondFactor,
   signIn,
+  startIdentityApp,
   type IdentityApp,
   type Member,
   type Tokens,
@@ -51,27 +47,16 @@ class PolicyProbeController {
  * forgotten check fails every test that calls the route instead of shipping.
  */
 describe('a route that does not ask the access policy', () => {
-  let app: NestFastifyApplication;
   let api: IdentityApp;
   let admin: Member;
   let adminTokens: Tokens;
 
   beforeAll(async () => {
-    const clock = new ManualClock();
-    app = await createApiApplication(testConfig(), createLogger('silent', 'test'), {
-      extraControllers: [PolicyProbeController],
-      identity: { clock, secondFactor: fakeSecondFactor() },
-    });
-    await app.init();
-    const fastify = app.getHttpAdapter().getInstance();
-    await fastify.ready();
-    await app.get(Database).whenReady();
-    const identity = app.get<IdentityServices>(IDENTITY_SERVICES);
-    api = { app, identity, clock, inject: (options) => fastify.inject(options), close: () => app.close() };
-    admin = await createClinicWithAdmin(identity, 'Policy Probe Clinic');
+    api = await startIdentityApp({ extraControllers: [PolicyProbeController] });
+    admin = await createClinicWithAdmin(api.identity, 'Policy Probe Clinic');
     adminTokens = await signIn(api, admin);
   });
-  afterAll(() => app?.close());
+  afterAll(() => api?.close());
 
   async function clinicName(): Promise<string> {
     const db = await connectAs('admin');

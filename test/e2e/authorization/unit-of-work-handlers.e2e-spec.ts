@@ -1,22 +1,18 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsString, MaxLength } from 'class-validator';
 
 import { AccessAction } from '@mend/access';
-import { createLogger, Database, UnitOfWork, type TenantTransaction } from '@mend/core';
-import { ManualClock, type IdentityServices, type Principal } from '@mend/identity';
-import { testConfig } from '@mend/testing';
+import { UnitOfWork, type TenantTransaction } from '@mend/core';
+import type { Principal } from '@mend/identity';
 
-import { IDENTITY_SERVICES } from '../../../apps/api/src/auth/identity.tokens.js';
 import { Public } from '../../../apps/api/src/auth/public.decorator.js';
 import { RequestAccess } from '../../../apps/api/src/auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../../../apps/api/src/auth/request-scope.js';
-import { createApiApplication } from '../../../apps/api/src/bootstrap.js';
 import {
   bearer,
   createClinicWithAdmin,
-  fakeSecondFactor,
   signIn,
+  startIdentityApp,
   type IdentityApp,
   type Member,
   type Tokens,
@@ -60,31 +56,20 @@ class UnitOfWorkProbeController {
 }
 
 describe('the unit of work around every route handler', () => {
-  let app: NestFastifyApplication;
   let api: IdentityApp;
   let admin: Member;
   let adminTokens: Tokens;
 
   beforeAll(async () => {
-    const clock = new ManualClock();
-    app = await createApiApplication(testConfig(), createLogger('silent', 'test'), {
-      extraControllers: [UnitOfWorkProbeController],
-      identity: { clock, secondFactor: fakeSecondFactor() },
-    });
-    await app.init();
-    const fastify = app.getHttpAdapter().getInstance();
-    await fastify.ready();
-    await app.get(Database).whenReady();
-    const identity = app.get<IdentityServices>(IDENTITY_SERVICES);
-    api = { app, identity, clock, inject: (options) => fastify.inject(options), close: () => app.close() };
-    admin = await createClinicWithAdmin(identity, 'Unit Of Work Probe Clinic');
+    api = await startIdentityApp({ extraControllers: [UnitOfWorkProbeController] });
+    admin = await createClinicWithAdmin(api.identity, 'Unit Of Work Probe Clinic');
     adminTokens = await signIn(api, admin);
   });
-  afterAll(() => app?.close());
+  afterAll(() => api?.close());
   afterEach(() => jest.restoreAllMocks());
 
   it("hands the handler the request's own transaction and caller, in the token's clinic", async () => {
-    const runs = jest.spyOn(app.get(UnitOfWork), 'run');
+    const runs = jest.spyOn(api.app.get(UnitOfWork), 'run');
     const response = await api.inject({
       method: 'POST',
       url: '/api/v1/uow-probe/whoami',
@@ -102,7 +87,7 @@ describe('the unit of work around every route handler', () => {
   });
 
   it('refuses invalid input before a transaction opens', async () => {
-    const runs = jest.spyOn(app.get(UnitOfWork), 'run');
+    const runs = jest.spyOn(api.app.get(UnitOfWork), 'run');
     const response = await api.inject({
       method: 'POST',
       url: '/api/v1/uow-probe/whoami',
@@ -115,7 +100,7 @@ describe('the unit of work around every route handler', () => {
   });
 
   it('runs a public route without one, and refuses a public route that asks for @Tx()', async () => {
-    const runs = jest.spyOn(app.get(UnitOfWork), 'run');
+    const runs = jest.spyOn(api.app.get(UnitOfWork), 'run');
     const hello = await api.inject({ method: 'GET', url: '/api/v1/uow-probe/public' });
     expect(hello.statusCode).toBe(200);
     expect(hello.json()).toEqual({ hello: 'world' });
@@ -131,18 +116,14 @@ describe('the unit of work around every route handler', () => {
   });
 
   it('gives a second application in the same process handlers of its own', async () => {
-    const second = await createApiApplication(testConfig(), createLogger('silent', 'test'), {
+    const second = await startIdentityApp({
       extraControllers: [UnitOfWorkProbeController],
-      identity: { clock: api.clock, secondFactor: fakeSecondFactor() },
+      identity: { clock: api.clock },
     });
     try {
-      await second.init();
-      const fastify = second.getHttpAdapter().getInstance();
-      await fastify.ready();
-      await second.get(Database).whenReady();
-      const firstRuns = jest.spyOn(app.get(UnitOfWork), 'run');
-      const secondRuns = jest.spyOn(second.get(UnitOfWork), 'run');
-      const response = await fastify.inject({
+      const firstRuns = jest.spyOn(api.app.get(UnitOfWork), 'run');
+      const secondRuns = jest.spyOn(second.app.get(UnitOfWork), 'run');
+      const response = await second.inject({
         method: 'POST',
         url: '/api/v1/uow-probe/whoami',
         headers: bearer(adminTokens.accessToken),

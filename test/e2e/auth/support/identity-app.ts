@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 
@@ -36,10 +37,16 @@ export interface IdentityApp {
 }
 
 export async function startIdentityApp(
-  options: { readonly env?: Record<string, string>; readonly identity?: IdentityApiOptions } = {},
+  options: {
+    readonly env?: Record<string, string>;
+    readonly identity?: IdentityApiOptions;
+    /** Test-only controllers served beside the API's own. */
+    readonly extraControllers?: readonly Type[];
+  } = {},
 ): Promise<IdentityApp> {
   const clock = new ManualClock();
   const app = await createApiApplication(testConfig(options.env), testLogger('test'), {
+    extraControllers: options.extraControllers,
     identity: { clock, secondFactor: fakeSecondFactor(), ...options.identity },
   });
   await app.init();
