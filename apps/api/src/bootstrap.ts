@@ -62,7 +62,12 @@ export async function createApiApplication(
   );
 
   // Every route handler runs in a unit of work (signed-in requests): wrapped before Nest registers the routes.
-  app.get(UnitOfWorkHandlers).install(app);
+  try {
+    app.get(UnitOfWorkHandlers).install(app);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 
   // Cookies of browser clients (tokens and the CSRF double submit); none is signed by the plugin.
   await app.register(fastifyCookie);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Scope } from '@nestjs/common';
 import { IsString, MaxLength } from 'class-validator';
 
 import { AccessAction } from '@mend/access';
@@ -51,6 +51,15 @@ class UnitOfWorkProbeController {
   @Public()
   @Get('public-with-tx')
   publicWithTx(@Tx() tx: TenantTransaction): { clinicId: string } {
+    return { clinicId: tx.clinicId };
+  }
+}
+
+/** Nest would make one per request, which the unit of work could not wrap. */
+@Controller({ path: 'uow-scoped-probe', scope: Scope.REQUEST })
+class RequestScopedProbeController {
+  @Get()
+  hello(@Tx() tx: TenantTransaction): { clinicId: string } {
     return { clinicId: tx.clinicId };
   }
 }
@@ -113,6 +122,12 @@ describe('the unit of work around every route handler', () => {
     expect(withTx.json()).toMatchObject({ code: 'internal_error' });
     expect(withTx.body).not.toContain('clinicId');
     expect(runs).not.toHaveBeenCalled();
+  });
+
+  it('refuses to start with a request-scoped controller, whose handlers it could not wrap', async () => {
+    await expect(startIdentityApp({ extraControllers: [RequestScopedProbeController] })).rejects.toThrow(
+      /RequestScopedProbeController is request-scoped or transient/,
+    );
   });
 
   it('gives a second application in the same process handlers of its own', async () => {

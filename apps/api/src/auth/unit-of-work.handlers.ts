@@ -73,11 +73,20 @@ export class UnitOfWorkHandlers {
    * is an own property of the instance: the classes are untouched, so several
    * applications in one process (tests) each have their own. It carries the
    * handler's metadata (routes, guards, `@Public()`, `@Prefetch`), which Nest
-   * and the guard read from the function they are given.
+   * and the guard read from the function they are given. A request-scoped or
+   * transient controller (none in Mend) would get a new instance per request,
+   * without the wrapper, so the application refuses to start with one.
    */
   install(app: INestApplication): void {
     for (const module of app.get(ModulesContainer).values()) {
-      for (const { instance } of module.controllers.values()) {
+      for (const wrapper of module.controllers.values()) {
+        // Nest would build a request-scoped controller per request, without the wrapper: refuse to start instead.
+        if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
+          throw new Error(
+            `${wrapper.name} is request-scoped or transient: its handlers could not run in a unit of work`,
+          );
+        }
+        const { instance } = wrapper;
         if (instance !== null && typeof instance === 'object') this.wrapHandlers(instance as Record<string, unknown>);
       }
     }
