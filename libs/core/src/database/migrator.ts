@@ -365,6 +365,7 @@ export const MIGRATION_ONLY_OBJECTS: readonly string[] = [
   'psychotherapy_notes_key_version_check',
   'calendar_feeds_one_live_idx',
   'progress_notes_unsigned_idx',
+  'progress_notes_awaiting_cosignature_idx',
   // reports (1764547300000)
   'report_requests_case_fkey',
   'report_requests_audience_client_fkey',
