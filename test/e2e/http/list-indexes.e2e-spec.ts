@@ -15,6 +15,7 @@ import { testConfig, testEnvironment } from '@mend/testing';
 
 import { adminUrlOnDatabase } from '../../../apps/cli/src/commands/scale.commands.js';
 import { emailOf, seedScale } from '../../../apps/cli/src/scale/scale-generator.js';
+import { createOwnDatabase, type OwnDatabase } from '../../integration/worker/support/own-database.js';
 import { bearer, signIn, startIdentityApp, type IdentityApp } from '../auth/support/identity-app.js';
 import { call } from '../cases/support/http.js';
 
@@ -73,6 +74,7 @@ const PASSWORD = 'list-index-passphrase-2026';
 describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', () => {
   let api: IdentityApp;
   let admin: DataSource;
+  let database: OwnDatabase;
   let clinicId: string;
   let caseId: string;
   const people: Record<'client' | 'counselor' | 'admin', { headers: Headers; userId: string }> = {} as never;
@@ -86,10 +88,17 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
 
   beforeAll(async () => {
     const masterKey = randomBytes(32).toString('base64');
-    api = await startIdentityApp({ env: { MASTER_KEY: masterKey } });
+    // A database of its own: the test analyzes the whole database for its plans, and the test server runs
+    // without autovacuum, so in the shared database those statistics stayed as they were for the files
+    // after it — tables that then grew by thousands of rows were planned as if they held a handful (the
+    // refresh-token families test went from 20 s to over ten minutes behind it in CI).
+    database = await createOwnDatabase('list_indexes');
+    api = await startIdentityApp({
+      env: { MASTER_KEY: masterKey, DATABASE_URL: database.runtimeUrl, DATABASE_OWNER_URL: database.ownerUrl },
+    });
     const environment = testEnvironment();
     admin = await createDataSource({
-      url: adminUrlOnDatabase(environment.adminUrl, environment.runtimeUrl),
+      url: adminUrlOnDatabase(environment.adminUrl, database.runtimeUrl),
       entities: ENTITIES,
       poolSize: 2,
       applicationName: 'list-indexes-test',
@@ -131,6 +140,7 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
   afterAll(async () => {
     await admin?.destroy();
     await api?.close();
+    await database?.drop();
   });
 
   /** The statements one request sends (and remembers the SQL `PREPARE`s seen, by name). */
