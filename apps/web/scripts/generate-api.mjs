@@ -6,7 +6,7 @@
  * Both are build outputs (git-ignored). The document is rendered from the API's
  * TypeScript sources through ts-loader.mjs: no build, database or Redis needed.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +15,11 @@ const webRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(webRoot, '..', '..');
 const outDir = join(webRoot, 'src', 'api', 'generated');
 
+/**
+ * Writes `text` to `path` unless it is there already, atomically (a file beside it, then a
+ * rename): `npm run lint` and `npm run typecheck` both generate first, and CI runs them side by
+ * side, so one may read these files while the other writes them.
+ */
 function writeIfChanged(path, text) {
   let current;
   try {
@@ -22,7 +27,10 @@ function writeIfChanged(path, text) {
   } catch {
     current = undefined;
   }
-  if (current !== text) writeFileSync(path, text);
+  if (current === text) return;
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, text);
+  renameSync(partial, path);
 }
 
 try {
