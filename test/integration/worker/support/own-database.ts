@@ -13,7 +13,9 @@ export interface OwnDatabase {
  * A database of the test file's own, migrated like the run's database and used
  * with the run's roles. Needed by every test that runs an outbox relay: a relay
  * claims pending rows of every clinic in its database, so two files relaying in
- * one database would publish each other's rows to their own queues.
+ * one database would publish each other's rows to their own queues. Also by a
+ * test that changes database-wide state the files after it would inherit (the
+ * list-index test's `ANALYZE`: the test server runs without autovacuum).
  */
 export async function createOwnDatabase(label: string): Promise<OwnDatabase> {
   const environment = testEnvironment();
