@@ -91,13 +91,23 @@ describe('the counselor workspace', () => {
     try {
       counselor = await Person.open(browser, DESKTOP);
       const { page } = counselor;
+      // The caseload's homework counts come with the caseload itself: no overview request per card.
+      const overviewRequests: string[] = [];
+      const onRequest = (request: { url(): string }) => {
+        if (request.url().includes('/homework/overview')) overviewRequests.push(request.url());
+      };
+      page.on('request', onRequest);
       await signInStaff(counselor, DEMO.counselor);
 
       // The caseload: the demo case with its phase and homework counts.
       await page.getByRole('heading', { level: 1, name: 'Caseload' }).waitFor();
       const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: CASE_TITLE }) });
       await card.getByText('P1 · Stabilise & atone').waitFor();
-      await card.getByRole('list', { name: 'Homework' }).waitFor();
+      const counts = card.getByRole('list', { name: 'Homework' });
+      await counts.waitFor();
+      assert.match(await counts.innerText(), /^\d+ due\s+\d+ overdue\s+\d+ to review$/);
+      assert.deepEqual(overviewRequests, []);
+      page.off('request', onRequest);
       await counselor.checkPage('counselor-caseload-desktop');
 
       // The case page.

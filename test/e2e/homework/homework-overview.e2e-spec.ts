@@ -268,6 +268,70 @@ describe('homework overview: due, overdue, submitted, awaiting review, weekly ra
     ]);
   });
 
+  interface CaseloadItem {
+    id: string;
+    view: string;
+    homework?: {
+      due: number;
+      overdue: number;
+      awaitingReview: number;
+      nextDue: { occurrenceId: string; clientId: string; dueOn: string; exerciseTitle: string } | null;
+    };
+  }
+  const caseload = async (who: Record<string, string>, query = 'include=homework&limit=100') =>
+    (await ok<{ items: CaseloadItem[] }>('GET', `/api/v1/cases?${query}`, who)).items;
+
+  it("adds each care-team case's homework to the caseload on request: the overview's counts summed, and the next item due", async () => {
+    const view = await overview();
+    const sum = (key: 'due' | 'overdue' | 'awaitingReview') =>
+      view.participants.reduce((total, participant) => total + participant.counts[key], 0);
+    const items = await caseload(headers.counselor);
+    const item = items.find((candidate) => candidate.id === caseId)!;
+    expect(item.view).toBe('care_team');
+    // A: overdue 1, awaiting review 4; B: due 1 (the private draft shows as merely assigned), awaiting review 1.
+    expect(item.homework).toEqual({
+      due: 1,
+      overdue: 1,
+      awaitingReview: 5,
+      // 11 June (A's Thursday check-in, not open yet) comes before B's private item due 12 June.
+      nextDue: {
+        occurrenceId: ids['weekly:2026-06-11'],
+        clientId: world.partnerA.clientId,
+        dueOn: '2026-06-11',
+        exerciseTitle: expect.any(String) as string,
+      },
+    });
+    expect([item.homework!.due, item.homework!.overdue, item.homework!.awaitingReview]).toEqual([
+      sum('due'),
+      sum('overdue'),
+      sum('awaitingReview'),
+    ]);
+    // Without the include, or for anyone who does not see the case as care team, there is no homework at all.
+    const plain = await caseload(headers.counselor, 'limit=100');
+    expect(plain.find((candidate) => candidate.id === caseId)).not.toHaveProperty('homework');
+    for (const partner of [headers.a, headers.b]) {
+      const own = (await caseload(partner)).find((candidate) => candidate.id === caseId)!;
+      expect(own.view).toBe('participant');
+      expect(own).not.toHaveProperty('homework');
+    }
+    const admin = bearer((await signIn(api, world.admin.member)).accessToken);
+    const directory = (await caseload(admin)).find((candidate) => candidate.id === caseId)!;
+    expect(directory.view).toBe('directory');
+    expect(directory).not.toHaveProperty('homework');
+    // Local days: at 23:30 UTC on 10 June it is already 11 June in London, so the 11th is due, not upcoming.
+    await at('2026-06-10T23:30:00Z');
+    const later = (await caseload(headers.counselor)).find((candidate) => candidate.id === caseId)!;
+    expect(later.homework).toMatchObject({ due: 2, overdue: 1, awaitingReview: 5 });
+    await at(NOW.toISOString());
+  });
+
+  it('refuses an include it does not know, naming the field', async () => {
+    const response = await send('GET', '/api/v1/cases?include=answers', headers.counselor);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body).toContain('include');
+  });
+
   it('clears awaiting review with feedback, and the default window is 8 weeks', async () => {
     await ok('POST', occ(ids.logB, '/feedback'), headers.counselor, { note: 'Synthetic feedback' });
     const view = await ok<Overview>('GET', `/api/v1/cases/${caseId}/homework/overview`, headers.counselor);

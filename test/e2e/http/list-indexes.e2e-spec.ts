@@ -294,6 +294,7 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
     ['GET /me/assignments (today)', () => ({ url: '/me/assignments', who: 'client' })],
     ['GET /notifications', () => ({ url: '/notifications?limit=50', who: 'client' })],
     ['GET /cases (caseload)', () => ({ url: '/cases?limit=50', who: 'counselor' })],
+    ['GET /cases (caseload with homework)', () => ({ url: '/cases?limit=50&include=homework', who: 'counselor' })],
     ['GET /cases/:id/timeline', () => ({ url: `/cases/${caseId}/timeline`, who: 'counselor' })],
     ['GET /cases/:id/notes', () => ({ url: `/cases/${caseId}/notes`, who: 'counselor' })],
     ['GET /cases/:id/sessions', () => ({ url: `/cases/${caseId}/sessions`, who: 'counselor' })],

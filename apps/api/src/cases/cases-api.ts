@@ -1,6 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 
 import { createClientsServices } from '@mend/clients';
+import { caseHomeworkSummarySql } from '@mend/homework';
 import type { IdentityServices } from '@mend/identity';
 
 import { IDENTITY_SERVICES } from '../auth/identity.tokens.js';
@@ -26,8 +27,9 @@ export const CLIENTS_PROVIDERS: readonly Provider[] = [
     useFactory: (identity: IdentityServices) =>
       createClientsServices({
         identity,
-        // The plan phase on the caseload and case views (repair_plans: migration 1764374500000).
-        cases: { phaseSql: CASE_PHASE_SQL },
+        // The plan phase on the caseload and case views (repair_plans: migration 1764374500000), and the
+        // homework summary the caseload adds on request (`include=homework`).
+        cases: { phaseSql: CASE_PHASE_SQL, homeworkSummarySql: caseHomeworkSummarySql },
       }),
   },
 ];

@@ -26,11 +26,13 @@ import type { FastifyReply } from 'fastify';
 import { AccessAction, caseViewerOf, type CaseViewer } from '@mend/access';
 import type { CaseViewerRef, ClientsServices } from '@mend/clients';
 import { CoreError, CoreErrorCode, type FirstQuery, type InlineValue, type TenantTransaction } from '@mend/core';
+import type { HomeworkClock } from '@mend/homework';
 import type { Principal } from '@mend/identity';
 
 import { Prefetch, type PrefetchInput } from '../auth/prefetch.decorator.js';
 import { RequestAccess } from '../auth/request-access.js';
 import { CurrentPrincipal, Tx } from '../auth/request-scope.js';
+import { HOMEWORK_CLOCK } from '../homework/homework.controller.js';
 import { ApiProblemResponses } from '../http/problem.response.js';
 import {
   AddCareTeamMemberRequest,
@@ -104,6 +106,7 @@ export class CasesController {
   constructor(
     @Inject(CLIENTS_SERVICES) private readonly services: ClientsServices,
     @Inject(RequestAccess) private readonly access: RequestAccess,
+    @Inject(HOMEWORK_CLOCK) private readonly clock: HomeworkClock,
   ) {}
 
   @Get()
@@ -112,7 +115,8 @@ export class CasesController {
     description:
       'Filter by status and type (comma-separated lists), safetyStatus (your care-team cases only), phase, clientId ' +
       'and q; sort by updatedAt (default, newest first), createdAt, statusChangedAt or title; keyset paging with ' +
-      '`limit` and `cursor`. One database query per page.',
+      '`limit` and `cursor`. `include=homework` adds each care-team case’s homework summary (due, overdue, awaiting ' +
+      'review, next due). One database query per page.',
   })
   @ApiOkResponse({ type: CasePageResponse })
   @Prefetch(function (this: CasesController, input) {
@@ -126,7 +130,10 @@ export class CasesController {
   ): Promise<string> {
     await this.access.authorize(AccessAction.CaseList, { kind: 'clinic' });
     // A CasePageResponse that PostgreSQL wrote as JSON: answered as it is (see CaseService.listJson).
-    const page = await this.services.cases.listJson(tx, principal, query);
+    const page = await this.services.cases.listJson(tx, principal, {
+      ...query,
+      ...(query.include?.includes('homework') === true && { homeworkAsOf: this.clock.now() }),
+    });
     void reply.type('application/json; charset=utf-8');
     return page.json;
   }

@@ -46,6 +46,8 @@ import {
 } from '@mend/contracts';
 
 const VIEWS = ['care_team', 'participant', 'directory'] as const;
+/** What `GET /cases` may add to its items on request. */
+export const CASE_LIST_INCLUDES = ['homework'] as const;
 
 /** `a,b` or repeated parameters: a list. */
 const toList = ({ value }: { value: unknown }): unknown =>
@@ -100,6 +102,30 @@ export class CaseSecretsPolicySummary {
   @ApiProperty({ description: 'Every participant signed the current version' }) allSigned: boolean;
 }
 
+export class CaseHomeworkNextDueResponse {
+  @ApiProperty({ format: 'uuid' }) occurrenceId: string;
+  @ApiProperty({ format: 'uuid', description: 'Whose item it is' }) clientId: string;
+  @ApiProperty({ format: 'date', description: "The participant's local due day" }) dueOn: string;
+  @ApiProperty() exerciseTitle: string;
+}
+
+export class CaseHomeworkSummaryResponse {
+  @ApiProperty({ description: "Open now (opened, not past the due day), not submitted: the overview's `due`, summed" })
+  due: number;
+  @ApiProperty({ description: "Past the due day, not submitted: the overview's `overdue`, summed" }) overdue: number;
+  @ApiProperty({
+    description:
+      "Submitted, not private, with feedback or a release approval owed: the overview's `awaitingReview`, summed",
+  })
+  awaitingReview: number;
+  @ApiProperty({
+    type: CaseHomeworkNextDueResponse,
+    nullable: true,
+    description: 'The earliest item not submitted whose due day is today or later (each participant’s local day)',
+  })
+  nextDue: CaseHomeworkNextDueResponse | null;
+}
+
 export class CaseResponse {
   @ApiProperty({
     enum: VIEWS,
@@ -128,6 +154,13 @@ export class CaseResponse {
   sharedSpacePaused?: boolean;
   @ApiPropertyOptional({ format: 'uuid', description: 'Participants only: your client id in this case' })
   yourClientId?: string;
+  @ApiPropertyOptional({
+    type: CaseHomeworkSummaryResponse,
+    description:
+      'Caseload with `include=homework`, care team only: the case-wide sums of the homework overview’s counts ' +
+      '(the same definitions, GET /cases/{caseId}/homework/overview) and the next item due',
+  })
+  homework?: CaseHomeworkSummaryResponse;
 }
 
 export class CasePageResponse {
@@ -437,6 +470,20 @@ export class CaseListQuery {
   @IsString()
   @MaxLength(500)
   cursor?: string;
+
+  @ApiPropertyOptional({
+    enum: CASE_LIST_INCLUDES,
+    isArray: true,
+    description:
+      '`homework`: each case you see as care team also carries `homework` (due, overdue, awaiting review, next due) ' +
+      'in the same query, instead of a homework overview request per case',
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(1)
+  @IsIn(CASE_LIST_INCLUDES, { each: true })
+  include?: (typeof CASE_LIST_INCLUDES)[number][];
 }
 
 // ---- mapping -------------------------------------------------------------------------------------

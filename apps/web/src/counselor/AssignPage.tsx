@@ -39,7 +39,7 @@ import {
   type Visibility,
 } from './labels';
 import { counselorPaths } from './paths';
-import { counselorKeys, useExercise, useExerciseLibrary } from './queries';
+import { counselorKeys, invalidateHomework, useExercise, useExerciseLibrary } from './queries';
 
 type Summary = Schemas['ExerciseSummaryResponse'];
 type Weekday = NonNullable<Schemas['ScheduleDto']['weekdays']>[number];
@@ -225,7 +225,7 @@ function AssignForm({ exercise }: { readonly exercise: Schemas['ExerciseResponse
     mutationFn: (body: Schemas['CreateAssignmentRequest']) =>
       call(api.POST('/api/v1/cases/{caseId}/assignments', { params: { path: { caseId } }, body })),
     onSuccess: async (detail) => {
-      await client.invalidateQueries({ queryKey: ['case', caseId, 'homework'] });
+      await invalidateHomework(client, caseId);
       client.setQueryData(counselorKeys.assignment(caseId, detail.id), detail);
       void navigate(counselorPaths.assignment(caseId, detail.id), { state: { created: true } });
     },

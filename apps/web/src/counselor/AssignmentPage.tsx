@@ -12,7 +12,7 @@ import { Badge, Facts, Notice, ProblemSummary, Section } from './components';
 import { describeSchedule } from './HomeworkPage';
 import { formatDay, formatDateTime, OCCURRENCE_STATUS_LABELS, VISIBILITY_LABELS } from './labels';
 import { counselorPaths } from './paths';
-import { counselorKeys, useAssignment } from './queries';
+import { counselorKeys, invalidateHomework, useAssignment } from './queries';
 
 type Detail = Schemas['AssignmentDetailResponse'];
 
@@ -30,7 +30,7 @@ function CancelAssignment({ assignment }: { readonly assignment: Detail }) {
     onSuccess: async (updated) => {
       client.setQueryData(counselorKeys.assignment(caseId, assignment.id), updated);
       setConfirming(false);
-      await client.invalidateQueries({ queryKey: ['case', caseId, 'homework'] });
+      await invalidateHomework(client, caseId);
     },
   });
   if (assignment.cancelledAt !== null) return <p>Cancelled {formatDateTime(assignment.cancelledAt)}.</p>;

@@ -1,18 +1,22 @@
 /**
  * The caseload: the counselor's cases with status, phase, what is due, overdue or
- * awaiting review (from each case's homework overview) and flags (safety hold,
- * open safety alerts, unsigned secrets policy). Filters by status, phase and name.
+ * awaiting review and the next item due (the caseload's `include=homework`: one
+ * request for the page) and flags (safety hold, open safety alerts, unsigned
+ * secrets policy). Filters by status, phase and name.
  */
 import { useState } from 'react';
 import { Link } from 'react-router';
 
+import { formatDay } from '../ui/format';
 import { Page } from '../ui/Page';
 import { Empty, ErrorNotice, Loading } from '../ui/Status';
 import { CaseFlags } from './CaseLayout';
 import { Badge, SelectInput, TextInput } from './components';
 import { CASE_STATUS_LABELS, PHASE_LABELS, PHASES, type Phase } from './labels';
 import { counselorPaths } from './paths';
-import { useCaseload, useHomeworkOverview, useOpenAlertCounts, type CaseListQuery, type CaseView } from './queries';
+import { useCaseload, useOpenAlertCounts, type CaseListQuery, type CaseView } from './queries';
+
+type CaseHomework = NonNullable<CaseView['homework']>;
 
 type StatusFilter = 'open' | 'intake' | 'active' | 'on_hold' | 'closed' | 'all';
 
@@ -25,35 +29,26 @@ const STATUS_FILTERS: Record<StatusFilter, { label: string; statuses: CaseListQu
   all: { label: 'All cases', statuses: [] },
 };
 
-function HomeworkCounts({ caseId }: { readonly caseId: string }) {
-  const overview = useHomeworkOverview(caseId, 1);
-  if (overview.isPending)
-    return (
-      <p className="cw-muted" role="status">
-        Loading homework…
-      </p>
-    );
-  if (overview.data === undefined) return <p className="cw-muted">Homework could not be loaded.</p>;
-  const totals = overview.data.participants.reduce(
-    (sum, participant) => ({
-      due: sum.due + participant.counts.due,
-      overdue: sum.overdue + participant.counts.overdue,
-      awaitingReview: sum.awaitingReview + participant.counts.awaitingReview,
-    }),
-    { due: 0, overdue: 0, awaitingReview: 0 },
-  );
+function HomeworkCounts({ homework }: { readonly homework: CaseHomework }) {
   return (
-    <ul className="cw-counts" aria-label="Homework">
-      <li>
-        <span className="cw-counts__value">{totals.due}</span> due
-      </li>
-      <li className={totals.overdue > 0 ? 'cw-counts--warn' : undefined}>
-        <span className="cw-counts__value">{totals.overdue}</span> overdue
-      </li>
-      <li className={totals.awaitingReview > 0 ? 'cw-counts--info' : undefined}>
-        <span className="cw-counts__value">{totals.awaitingReview}</span> to review
-      </li>
-    </ul>
+    <>
+      <ul className="cw-counts" aria-label="Homework">
+        <li>
+          <span className="cw-counts__value">{homework.due}</span> due
+        </li>
+        <li className={homework.overdue > 0 ? 'cw-counts--warn' : undefined}>
+          <span className="cw-counts__value">{homework.overdue}</span> overdue
+        </li>
+        <li className={homework.awaitingReview > 0 ? 'cw-counts--info' : undefined}>
+          <span className="cw-counts__value">{homework.awaitingReview}</span> to review
+        </li>
+      </ul>
+      {homework.nextDue !== null && (
+        <p className="cw-muted">
+          Next due: {homework.nextDue.exerciseTitle}, {formatDay(homework.nextDue.dueOn)}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -73,7 +68,9 @@ function CaseCard({ caseView, openAlerts }: { readonly caseView: CaseView; reado
         {caseView.participants.map((p) => `${p.displayName}${p.roleLabel ? ` (${p.roleLabel})` : ''}`).join(' · ')}
       </p>
       <CaseFlags caseView={caseView} openAlerts={openAlerts} />
-      {careTeamView && caseView.status !== 'closed' && <HomeworkCounts caseId={caseView.id} />}
+      {careTeamView && caseView.status !== 'closed' && caseView.homework !== undefined && (
+        <HomeworkCounts homework={caseView.homework} />
+      )}
     </li>
   );
 }

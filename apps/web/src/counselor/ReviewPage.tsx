@@ -29,7 +29,7 @@ import {
 import { readExerciseContent, type Field } from './exercise-content';
 import { formatDay, formatDateTime, OCCURRENCE_STATUS_LABELS, VISIBILITY_LABELS } from './labels';
 import { counselorPaths as counselorPaths } from './paths';
-import { counselorKeys, useAssignment, useOccurrence } from './queries';
+import { counselorKeys, invalidateHomework, useAssignment, useOccurrence } from './queries';
 
 type Occurrence = Schemas['OccurrenceDetailResponse'];
 
@@ -181,7 +181,7 @@ function FeedbackForm({
       setFields({});
       setNote('');
       setDone(true);
-      await client.invalidateQueries({ queryKey: ['case', caseId, 'homework'] });
+      await invalidateHomework(client, caseId);
     },
   });
   const errors = fieldErrorsOf(mutation.error);
@@ -237,7 +237,7 @@ function ApproveRelease({ occurrence }: { readonly occurrence: Occurrence }) {
       ),
     onSuccess: async (updated) => {
       client.setQueryData(counselorKeys.occurrence(caseId, occurrence.id), updated);
-      await client.invalidateQueries({ queryKey: ['case', caseId, 'homework'] });
+      await invalidateHomework(client, caseId);
     },
   });
   return (

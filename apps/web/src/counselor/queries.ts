@@ -3,7 +3,7 @@
  * ['case', caseId, …] (src/api/query-client.ts conventions), and the
  * invalidation each write needs. Every call goes through the typed client.
  */
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 import { api, call } from '../api/client';
 import type { Schemas } from '../api/types';
@@ -53,6 +53,8 @@ export function useCaseload(query: CaseListQuery) {
               ...(query.phase !== undefined && { phase: query.phase }),
               ...(query.q !== undefined && query.q.trim() !== '' && { q: query.q.trim() }),
               ...(query.cursor !== undefined && { cursor: query.cursor }),
+              // Each care-team case's homework counts in the same request (no overview request per card).
+              include: ['homework'],
               limit: 25,
             },
           },
@@ -221,6 +223,15 @@ export function useExercise(ref: string | undefined) {
     enabled: ref !== undefined,
     staleTime: 5 * 60_000,
   });
+}
+
+/**
+ * After a homework write: the case's homework views, and the caseload (its cards
+ * show each case's homework counts).
+ */
+export async function invalidateHomework(client: QueryClient, caseId: string): Promise<void> {
+  await client.invalidateQueries({ queryKey: ['case', caseId, 'homework'] });
+  await client.invalidateQueries({ queryKey: ['cases', 'list'] });
 }
 
 /** Invalidate everything under a case (after a write whose effects reach several views). */

@@ -139,6 +139,11 @@ export interface CaseListQuery {
   readonly order?: SortOrder;
   readonly limit?: number;
   readonly cursor?: string;
+  /**
+   * With a {@link CaseServiceOptions.homeworkSummarySql}: each case the caller sees
+   * as care team also carries its `homework` summary as of this instant.
+   */
+  readonly homeworkAsOf?: Date;
 }
 
 export interface CaseServiceOptions {
@@ -148,6 +153,14 @@ export interface CaseServiceOptions {
    * Default: no plans yet, phase null.
    */
   readonly phaseSql?: string;
+  /**
+   * SQL expression (over the case alias `k`; `now` is a `timestamptz` bind
+   * parameter) giving a case's homework summary as `json`, which the caseload adds
+   * as `homework` to the cases the caller sees as care team when asked
+   * ({@link CaseListQuery.homeworkAsOf}); the homework part plugs its own in.
+   * Default: none (the caseload ignores `homeworkAsOf`).
+   */
+  readonly homeworkSummarySql?: (now: string) => string;
 }
 
 interface CaseRow {
@@ -298,7 +311,8 @@ const CASE_STANDING = `cases k
  * {@link shape} and the API's `toCaseResponse` shape it: same keys, same order,
  * same values) and the last case's sort key and id (the next cursor). `$1`
  * clinic, `$2` caller's membership, `$3` caller is a clinic admin, `$4` the
- * default role labels (jsonb); `limit` is the page size parameter. The case
+ * default role labels (jsonb); `limit` is the page size parameter; `homeworkSql`,
+ * when given, adds `homework` to each care-team item. The case
  * rows are chosen first (limit + 1), then only those are decorated: names
  * through scalar lookups on (clinic_id, id), whatever the statistics say
  * (composite foreign keys guarantee the client, membership and user rows) —
@@ -311,7 +325,9 @@ function casePageSql(
   conditions: string,
   order: string,
   limit: string,
+  homeworkSql: string | undefined,
 ): string {
+  const homeworkField = homeworkSql === undefined ? '' : `,\n                    'homework', ${homeworkSql}`;
   return `with ${SCOPE_CTE},
        me as materialized (select c.id from clients c where c.clinic_id = $1 and c.membership_id = $2::uuid),${visibleOnly ? `\n       ${VISIBLE_CASES_CTE},` : ''}
        labels as materialized (
@@ -351,7 +367,7 @@ function casePageSql(
                       'changedByMembershipId', k.safety_changed_by_membership_id),
                     'secretsPolicy', json_build_object(
                       'version', k.secrets_policy_version,
-                      'allSigned', k.secrets_policy_version is not null and pa.all_signed))
+                      'allSigned', k.secrets_policy_version is not null and pa.all_signed)${homeworkField})
                   when k.participant_client_id is not null then json_build_object(
                     'view', 'participant', 'id', k.id, 'type', k.type, 'status', k.status,
                     'statusChangedAt', ${iso('k.status_changed_at')}, 'createdAt', ${iso('k.created_at')},
@@ -410,12 +426,14 @@ function casePageSql(
  */
 export class CaseService {
   private readonly phaseSql: string;
+  private readonly homeworkSummarySql: ((now: string) => string) | undefined;
 
   constructor(
     private readonly secretsPolicies: SecretsPolicyService,
     options: CaseServiceOptions = {},
   ) {
     this.phaseSql = options.phaseSql ?? 'null::text';
+    this.homeworkSummarySql = options.homeworkSummarySql;
   }
 
   async create(tx: TenantTransaction, actor: ClientsActor, input: CreateCaseInput): Promise<CaseView> {
@@ -548,7 +566,14 @@ export class CaseService {
     const [row] = await tx.query<CasePageRow>(statement, params);
     const count = row?.count ?? 0;
     // The read's audit row goes with the COMMIT: nothing in this transaction reads it back.
-    auditCasesAtCommit(tx, actor, 'case.list', { type: 'clinic', id: tx.clinicId }, { count });
+    const withHomework = query.homeworkAsOf !== undefined && this.homeworkSummarySql !== undefined;
+    auditCasesAtCommit(
+      tx,
+      actor,
+      'case.list',
+      { type: 'clinic', id: tx.clinicId },
+      withHomework ? { count, homework: true } : { count },
+    );
     const nextCursor =
       row !== undefined && row.has_more && row.last_id !== null
         ? encodeCursor({ key: row.last_key, id: row.last_id })
@@ -603,6 +628,11 @@ export class CaseService {
                     where p.clinic_id = k.clinic_id and p.case_id = k.id and lower(c.display_name) like ${like}))`);
     }
     where.push(keysetCondition(sort.expr, 'k.id', sort.cast, order, cursor, params));
+    let homeworkSql: string | undefined;
+    if (query.homeworkAsOf !== undefined && this.homeworkSummarySql !== undefined) {
+      params.push(query.homeworkAsOf);
+      homeworkSql = this.homeworkSummarySql(`$${params.length}::timestamptz`);
+    }
     params.push(limit);
     // Staff other than clinic admins and clients see few of the clinic's cases: the page starts from
     // those rather than reading the clinic's cases in sort order and dropping the invisible ones,
@@ -614,6 +644,7 @@ export class CaseService {
       where.join(' and '),
       `${sort.expr} ${order} nulls last, k.id ${order}`,
       `$${params.length}::int`,
+      homeworkSql,
     );
     // Planning this statement with the caller's values cost more than running it (about 2 ms against
     // 3.5 on the 10,000-client bench clinic), and PostgreSQL's own choice kept re-planning it: a

@@ -367,3 +367,70 @@ async function timezonesOf(tx: TenantTransaction, clientIds: readonly string[]):
   );
   return new Map(rows.map((row) => [row.id.toLowerCase(), row.timezone]));
 }
+
+/**
+ * A case's homework at a glance, for the caseload (`GET /cases?include=homework`):
+ * the case-wide sums of the overview's `due`, `overdue` and `awaitingReview`
+ * counts (same definitions, every participant's own local day; the window plays
+ * no part in them), and the next item due — the earliest occurrence not submitted
+ * or cancelled whose due day is today or later (ties by id): occurrence, client,
+ * due day, exercise title; null when nothing is due.
+ */
+export interface CaseHomeworkSummary {
+  readonly due: number;
+  readonly overdue: number;
+  readonly awaitingReview: number;
+  readonly nextDue: {
+    readonly occurrenceId: string;
+    readonly clientId: string;
+    readonly dueOn: string;
+    readonly exerciseTitle: string;
+  } | null;
+}
+
+/**
+ * {@link CaseHomeworkSummary} as one SQL expression (a `json` value) over the
+ * case alias `k` (with `k.clinic_id` and `k.id`), "now" being the `timestamptz`
+ * expression `now` (a bind parameter): the caseload's statement plugs it in for
+ * the cases the caller sees as care team, so the page needs no request per case.
+ * It follows {@link homeworkOverview}'s definitions on the rows they depend on:
+ * - `due` / `overdue` / `nextDue`: occurrences still `assigned`, `in_progress`
+ *   or `overdue` (submitting sets `completed` in the submission's transaction;
+ *   cancelling sets `cancelled`), against the participant's local today
+ *   (clients.timezone, else the clinic's);
+ * - `awaitingReview`: submitted answers of an item that is not `private`, with
+ *   no feedback yet or a release still waiting for the care team's approval.
+ * Every lookup is by key and fenced (`offset 0`), so the statement's generic
+ * plan walks the case's rows whatever the statistics; the awaiting-review count
+ * grows with the case's submitted answers (one probe each for the occurrence,
+ * the assignment and feedback).
+ */
+export function caseHomeworkSummarySql(now: string): string {
+  return `(select json_build_object(
+            'due', count(*) filter (where x.opens_on <= x.today and x.due_on >= x.today),
+            'overdue', count(*) filter (where x.due_on < x.today),
+            'awaitingReview', (
+              select count(*)
+                from submissions s
+                cross join lateral (select o.assignment_id from assignment_occurrences o
+                                     where o.clinic_id = s.clinic_id and o.id = s.occurrence_id offset 0) so
+                cross join lateral (select a.visibility, a.release_requires_review from assignments a
+                                     where a.clinic_id = s.clinic_id and a.id = so.assignment_id offset 0) sa
+               where s.clinic_id = k.clinic_id and s.case_id = k.id and s.status = 'submitted'
+                 and sa.visibility <> 'private'
+                 and (not exists (select 1 from submission_feedback f
+                                   where f.clinic_id = s.clinic_id and f.submission_id = s.id)
+                      or (sa.visibility = 'release' and sa.release_requires_review and s.review_approved_at is null))),
+            'nextDue', (array_agg(json_build_object(
+                           'occurrenceId', x.id, 'clientId', x.client_id, 'dueOn', x.due_on::text,
+                           'exerciseTitle', (select a.exercise_title from assignments a
+                                              where a.clinic_id = k.clinic_id and a.id = x.assignment_id))
+                         order by x.due_on, x.id) filter (where x.due_on >= x.today))[1])
+     from (select o.id, o.client_id, o.opens_on, o.due_on, o.assignment_id,
+                  (${now} at time zone coalesce(
+                     (select c.timezone from clients c where c.clinic_id = o.clinic_id and c.id = o.client_id),
+                     (select cl.timezone from clinics cl where cl.id = o.clinic_id), 'UTC'))::date as today
+             from assignment_occurrences o
+            where o.clinic_id = k.clinic_id and o.case_id = k.id and o.status in ('assigned', 'in_progress', 'overdue')
+            offset 0) x)`;
+}

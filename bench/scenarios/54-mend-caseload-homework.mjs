@@ -1,0 +1,35 @@
+import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
+import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
+import { caseloadCounselor } from './54-mend-caseload.mjs';
+
+const CASES = 50;
+
+/**
+ * GET /api/v1/cases?limit=50&include=homework — the caseload as the web app's
+ * caseload page asks for it (with 25 cases a page there): `mend-caseload`'s
+ * page, and for each case the counselor sees as care team its homework summary
+ * (due, overdue and awaiting review summed over the participants, the next item
+ * due) computed in the same statement. Before the summary existed the page made
+ * one homework-overview request per case instead. No target of its own (issue 4's
+ * is the caseload's): reported beside `mend-caseload` against the raw `pg`
+ * select, so that what the counts cost stays visible.
+ */
+export const scenario = {
+  name: 'mend-caseload-homework',
+  description: `GET /api/v1/cases?limit=${CASES}&include=homework (mend-caseload's page with each care-team case's homework summary), 50 connections`,
+  baselines: ['fastify-pg-select'],
+  quick: true,
+  async run(ctx) {
+    const api = await ctx.mendApi();
+    const { token, cases } = await caseloadCounselor(ctx, api.baseUrl);
+    const raw = await rawSelectAlongside(ctx);
+    const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}&include=homework`, {
+      ...httpLoadSettings(ctx),
+      serverPid: api.child.pid,
+      setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
+    });
+    return httpRows(load, 'fastify-pg-select', raw).map((row) =>
+      row.metric === 'requests_per_s' ? { ...row, note: `a counselor with ${cases} cases` } : row,
+    );
+  },
+};
