@@ -1,6 +1,4 @@
-import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
-import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
-import { caseloadCounselor } from './54-mend-caseload.mjs';
+import { caseloadLoad } from './54-mend-caseload.mjs';
 
 const CASES = 50;
 
@@ -19,17 +17,5 @@ export const scenario = {
   description: `GET /api/v1/cases?limit=${CASES}&include=homework (mend-caseload's page with each care-team case's homework summary), 50 connections`,
   baselines: ['fastify-pg-select'],
   quick: true,
-  async run(ctx) {
-    const api = await ctx.mendApi();
-    const { token, cases } = await caseloadCounselor(ctx, api.baseUrl);
-    const raw = await rawSelectAlongside(ctx);
-    const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}&include=homework`, {
-      ...httpLoadSettings(ctx),
-      serverPid: api.child.pid,
-      setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
-    });
-    return httpRows(load, 'fastify-pg-select', raw).map((row) =>
-      row.metric === 'requests_per_s' ? { ...row, note: `a counselor with ${cases} cases` } : row,
-    );
-  },
+  run: caseloadLoad('&include=homework'),
 };

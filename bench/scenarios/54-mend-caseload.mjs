@@ -22,11 +22,20 @@ export const scenario = {
   description: `GET /api/v1/cases?limit=${CASES} (the first ${CASES} of a generated counselor's cases: participants, care team, phase, flags), 50 connections`,
   baselines: ['fastify-pg-select'],
   quick: true,
-  async run(ctx) {
+  run: caseloadLoad(''),
+};
+
+/**
+ * The scenario's run for `GET /api/v1/cases?limit=50` plus `extraQuery` (e.g.
+ * `&include=homework`): the caseload counselor's page under load, against the raw
+ * select measured alongside.
+ */
+export function caseloadLoad(extraQuery) {
+  return async (ctx) => {
     const api = await ctx.mendApi();
     const { token, cases } = await caseloadCounselor(ctx, api.baseUrl);
     const raw = await rawSelectAlongside(ctx);
-    const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}`, {
+    const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}${extraQuery}`, {
       ...httpLoadSettings(ctx),
       serverPid: api.child.pid,
       setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
@@ -34,8 +43,8 @@ export const scenario = {
     return httpRows(load, 'fastify-pg-select', raw).map((row) =>
       row.metric === 'requests_per_s' ? { ...row, note: `a counselor with ${cases} cases` } : row,
     );
-  },
-};
+  };
+}
 
 /** The generated counselor with the most cases, signed in with their second factor: token and case count. */
 export async function caseloadCounselor(ctx, baseUrl) {
