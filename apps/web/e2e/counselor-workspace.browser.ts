@@ -106,6 +106,8 @@ describe('the counselor workspace', () => {
       const counts = card.getByRole('list', { name: 'Homework' });
       await counts.waitFor();
       assert.match(await counts.innerText(), /^\d+ due\s+\d+ overdue\s+\d+ to review$/);
+      // The next item due, whose it is (a couple case) and its day.
+      await card.getByText(/^Next due: .+ \((Jordan|Casey) Pike\), \w+day \d{1,2} \w+$/).waitFor();
       assert.deepEqual(overviewRequests, []);
       page.off('request', onRequest);
       await counselor.checkPage('counselor-caseload-desktop');

@@ -29,7 +29,13 @@ const STATUS_FILTERS: Record<StatusFilter, { label: string; statuses: CaseListQu
   all: { label: 'All cases', statuses: [] },
 };
 
-function HomeworkCounts({ homework }: { readonly homework: CaseHomework }) {
+function HomeworkCounts({ caseView, homework }: { readonly caseView: CaseView; readonly homework: CaseHomework }) {
+  const next = homework.nextDue;
+  // Whose item it is, when the case has more than one participant.
+  const owner =
+    next !== null && caseView.participants.length > 1
+      ? caseView.participants.find((p) => p.clientId.toLowerCase() === next.clientId.toLowerCase())?.displayName
+      : undefined;
   return (
     <>
       <ul className="cw-counts" aria-label="Homework">
@@ -43,9 +49,10 @@ function HomeworkCounts({ homework }: { readonly homework: CaseHomework }) {
           <span className="cw-counts__value">{homework.awaitingReview}</span> to review
         </li>
       </ul>
-      {homework.nextDue !== null && (
+      {next !== null && (
         <p className="cw-muted">
-          Next due: {homework.nextDue.exerciseTitle}, {formatDay(homework.nextDue.dueOn)}
+          Next due: {next.exerciseTitle}
+          {owner !== undefined && ` (${owner})`}, {formatDay(next.dueOn)}
         </p>
       )}
     </>
@@ -69,7 +76,7 @@ function CaseCard({ caseView, openAlerts }: { readonly caseView: CaseView; reado
       </p>
       <CaseFlags caseView={caseView} openAlerts={openAlerts} />
       {careTeamView && caseView.status !== 'closed' && caseView.homework !== undefined && (
-        <HomeworkCounts homework={caseView.homework} />
+        <HomeworkCounts caseView={caseView} homework={caseView.homework} />
       )}
     </li>
   );
