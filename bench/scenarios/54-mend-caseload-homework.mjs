@@ -1,6 +1,4 @@
-import { caseloadLoad } from './54-mend-caseload.mjs';
-
-const CASES = 50;
+import { CASES, caseloadLoad } from './54-mend-caseload.mjs';
 
 /**
  * GET /api/v1/cases?limit=50&include=homework — the caseload as the web app's

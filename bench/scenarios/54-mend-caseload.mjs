@@ -3,7 +3,8 @@ import { apiRequest } from '../lib/mend-staff.mjs';
 import { scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
 import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
-const CASES = 50;
+/** The page size the caseload scenarios ask for. */
+export const CASES = 50;
 
 /**
  * GET /api/v1/cases?limit=50 — a counselor's caseload: the first 50 of a

@@ -29,12 +29,18 @@ const STATUS_FILTERS: Record<StatusFilter, { label: string; statuses: CaseListQu
   all: { label: 'All cases', statuses: [] },
 };
 
-function HomeworkCounts({ caseView, homework }: { readonly caseView: CaseView; readonly homework: CaseHomework }) {
+function HomeworkCounts({
+  homework,
+  participants,
+}: {
+  readonly homework: CaseHomework;
+  readonly participants: CaseView['participants'];
+}) {
   const next = homework.nextDue;
   // Whose item it is, when the case has more than one participant.
   const owner =
-    next !== null && caseView.participants.length > 1
-      ? caseView.participants.find((p) => p.clientId.toLowerCase() === next.clientId.toLowerCase())?.displayName
+    next !== null && participants.length > 1
+      ? participants.find((p) => p.clientId.toLowerCase() === next.clientId.toLowerCase())?.displayName
       : undefined;
   return (
     <>
@@ -76,7 +82,7 @@ function CaseCard({ caseView, openAlerts }: { readonly caseView: CaseView; reado
       </p>
       <CaseFlags caseView={caseView} openAlerts={openAlerts} />
       {careTeamView && caseView.status !== 'closed' && caseView.homework !== undefined && (
-        <HomeworkCounts caseView={caseView} homework={caseView.homework} />
+        <HomeworkCounts homework={caseView.homework} participants={caseView.participants} />
       )}
     </li>
   );
