@@ -252,6 +252,31 @@ describe('sessions, progress notes and psychotherapy notes (e2e)', () => {
         (await send('GET', `/api/v1/calendar-feeds/${world.clinicId}/sessions.ics?token=nope`, {})).statusCode,
       ).toBe(404);
     });
+
+    it('takes concurrent issues and revokes in turn: every call succeeds and one URL stays live', async () => {
+      const feedPath = (response: { json: <T>() => T }) => {
+        const url = new URL(response.json<{ url: string }>().url);
+        return `${url.pathname}${url.search}`;
+      };
+      // Six issues at once: each one 201 (none trips the one-live-feed index), exactly one URL works.
+      const issued = await Promise.all(
+        Array.from({ length: 6 }, () => send('POST', '/api/v1/me/calendar-feed', world.counselor.headers)),
+      );
+      expect(issued.map((response) => response.statusCode)).toEqual(Array(6).fill(201));
+      const live = await Promise.all(
+        issued.map(async (response) => (await send('GET', feedPath(response), {})).statusCode),
+      );
+      expect(live.filter((status) => status === 200)).toHaveLength(1);
+      expect(live.filter((status) => status === 404)).toHaveLength(5);
+      // A revoke racing an issue always finds a live feed to revoke, whichever goes first.
+      for (let round = 0; round < 5; round += 1) {
+        const [reissued, revoked] = await Promise.all([
+          send('POST', '/api/v1/me/calendar-feed', world.counselor.headers),
+          send('DELETE', '/api/v1/me/calendar-feed', world.counselor.headers),
+        ]);
+        expect([reissued.statusCode, revoked.statusCode]).toEqual([201, 204]);
+      }
+    });
   });
 
   describe('progress notes', () => {

@@ -124,6 +124,11 @@ export class CalendarFeedService {
   }
 
   private async revokeLive(tx: TenantTransaction, membershipId: string, now: Date): Promise<string[]> {
+    // Issuing and revoking take turns per member, until commit. Without this, a revoke
+    // racing an issue waits on the old row's lock, finds it revoked and cannot see the
+    // new one (its snapshot predates it): 404 with a live feed. Two issues racing both
+    // insert a live feed and the unique index fails the second.
+    await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`mend.calendar-feed:${membershipId}`]);
     // A CTE: the driver answers a bare UPDATE ... RETURNING with [rows, count].
     const rows = await tx.query<{ id: string }>(
       `with revoked as (
