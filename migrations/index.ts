@@ -17,6 +17,7 @@ import { MeasureLicenceConfirmations1764547400000 } from './1764547400000-measur
 import { ListIndexes1764701000000 } from './1764701000000-list-indexes.js';
 import { ReminderClaimGeneration1764788000000 } from './1764788000000-reminder-claim-generation.js';
 import { NotesAwaitingCosignatureIndex1764875000000 } from './1764875000000-notes-awaiting-cosignature-index.js';
+import { HomeworkReviewOwed1764962000000 } from './1764962000000-homework-review-owed.js';
 
 /** Every migration, oldest first. Landed migrations are never edited. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ListIndexes1764701000000,
   ReminderClaimGeneration1764788000000,
   NotesAwaitingCosignatureIndex1764875000000,
+  HomeworkReviewOwed1764962000000,
 ];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node scripts/bench-ab.mjs --base <dist of the build to compare with> [--rounds 6] [--burst 2] [--routes me,caseload,today]
+// node scripts/bench-ab.mjs --base <dist of the build to compare with> [--rounds 6] [--burst 2] [--routes me,caseload,caseload-homework,today]
 //   [--node-args='…'] [--base-node-args='…']   (Node flags of each API process; --base . compares flags on one build)
 //   [--processes 2]   (API processes per build, each loaded in turn: two processes of one build can differ by
 //                      15–25 % in CPU per request on this machine, more than most changes, so compare several)
@@ -44,7 +44,9 @@ const { values: args } = parseArgs({
   },
 });
 if (args.base === undefined) {
-  log('usage: node scripts/bench-ab.mjs --base <dist> [--rounds 6] [--burst 2] [--routes me,caseload,today]');
+  log(
+    'usage: node scripts/bench-ab.mjs --base <dist> [--rounds 6] [--burst 2] [--routes me,caseload,caseload-homework,today]',
+  );
   process.exit(2);
 }
 const rounds = Number(args.rounds);
@@ -144,9 +146,16 @@ async function main() {
       token: () => tokens[next++ % tokens.length],
     });
   }
-  if (wanted.has('caseload')) {
+  if (wanted.has('caseload') || wanted.has('caseload-homework')) {
     const { token } = await caseloadCounselor(ctx, current.baseUrl);
-    routes.push({ name: 'GET /api/v1/cases?limit=50', path: '/api/v1/cases?limit=50', token: () => token });
+    if (wanted.has('caseload'))
+      routes.push({ name: 'GET /api/v1/cases?limit=50', path: '/api/v1/cases?limit=50', token: () => token });
+    if (wanted.has('caseload-homework'))
+      routes.push({
+        name: 'GET /api/v1/cases?limit=50&include=homework',
+        path: '/api/v1/cases?limit=50&include=homework',
+        token: () => token,
+      });
   }
   if (wanted.has('today')) {
     const { tokens } = await todayClients(ctx, current.baseUrl);

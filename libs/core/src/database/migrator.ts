@@ -430,6 +430,9 @@ export const MIGRATION_ONLY_OBJECTS: readonly string[] = [
   'measure_licence_confirmations_reference_check',
   'measure_licence_confirmations_withdrawn_check',
   'measure_licence_confirmations_current_idx',
+  // homework review owed (1764962000000)
+  'submissions_review_owed_idx',
+  'assignment_occurrences_case_open_idx',
 ];
 
 /**

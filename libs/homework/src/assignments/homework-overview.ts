@@ -393,51 +393,46 @@ export interface CaseHomeworkSummary {
  * case alias `k` (with `k.clinic_id` and `k.id`), "now" being the `timestamptz`
  * expression `now` (a bind parameter): the caseload's statement plugs it in for
  * the cases the caller sees as care team, so the page needs no request per case.
- * It follows {@link homeworkOverview}'s definitions on the rows they depend on,
- * in one pass over the case's assignments and their occurrences:
- * - `due` / `overdue` / `nextDue`: occurrences still `assigned`, `in_progress`
- *   or `overdue` (submitting sets `completed` in the submission's transaction;
- *   cancelling sets `cancelled`), against the participant's local today
- *   (clients.timezone, else the clinic's);
- * - `awaitingReview`: `completed` occurrences of an item that is not `private`
- *   whose submitted answers have no feedback yet or a release still waiting for
- *   the care team's approval.
- * Every lookup is by key and fenced (`offset 0`), so the statement's generic
- * plan walks the case's rows whatever the statistics. The cost grows with the
- * case's occurrences: each completed one of an item that is not `private` costs
- * two probes (its submission, feedback). On 50 cases of a 1,000-client scale
- * clinic with 6 months of weekly homework (1,437 answers awaiting review) the
- * expression took about a quarter less time than one walking the case's
- * submissions (an occurrence and an assignment probe per answer): 9.9 against
- * 13.1 ms per statement, 61 runs each, generic plan, on a slow box.
+ * It follows {@link homeworkOverview}'s definitions and reads only what is open:
+ * - `due` / `overdue` / `nextDue`: the case's occurrences still `assigned`,
+ *   `in_progress` or `overdue` (a partial index; submitting sets `completed` in the
+ *   submission's transaction, cancelling sets `cancelled`), against the
+ *   participant's local today (clients.timezone, else the clinic's); the next
+ *   item's exercise title is looked up for it alone;
+ * - `awaitingReview`: the case's submissions with `review_owed` (a partial index),
+ *   which the database derives from the overview's rule — a submitted answer of an
+ *   item that is not `private` with no feedback yet, or a release still waiting for
+ *   the care team's approval (migration 1764962000000).
+ * Every lookup is by key and fenced (`offset 0`), so the statement's generic plan
+ * walks the case's open rows whatever the statistics; a case's history (answered,
+ * reviewed, cancelled items) costs nothing. Before (2026-11-29) it made one pass
+ * over every occurrence of the case, with two probes per completed shared one: on
+ * 50 cases of a 1,000-client × 6-month scale clinic the caseload statement took
+ * 15.5 ms against 6.3–8.0 ms now (medians of 41 runs, generic plan; 3.5 ms without
+ * homework), and on the bench's 10,000 × 12 clinic the page answered 58 against
+ * 107 requests a second (`scripts/bench-ab.mjs --routes caseload-homework`).
  */
 export function caseHomeworkSummarySql(now: string): string {
   return `(select json_build_object(
-            'due', count(*) filter (where x.today is not null and x.opens_on <= x.today and x.due_on >= x.today),
-            'overdue', count(*) filter (where x.today is not null and x.due_on < x.today),
-            'awaitingReview', count(*) filter (where x.awaiting),
-            'nextDue', (array_agg(json_build_object(
-                           'occurrenceId', x.id, 'clientId', x.client_id, 'dueOn', x.due_on::text,
-                           'exerciseTitle', x.exercise_title)
-                         order by x.due_on, x.id) filter (where x.due_on >= x.today))[1])
-     from (select o.id, o.client_id, o.opens_on, o.due_on, a.exercise_title,
-                  case when o.status in ('assigned', 'in_progress', 'overdue') then
-                    (${now} at time zone coalesce(
-                       (select c.timezone from clients c where c.clinic_id = o.clinic_id and c.id = o.client_id),
-                       (select cl.timezone from clinics cl where cl.id = o.clinic_id), 'UTC'))::date
-                  end as today,
-                  o.status = 'completed' and a.visibility <> 'private' and exists (
-                    select 1 from submissions s
-                     where s.clinic_id = o.clinic_id and s.occurrence_id = o.id and s.status = 'submitted'
-                       and (not exists (select 1 from submission_feedback f
-                                         where f.clinic_id = s.clinic_id and f.submission_id = s.id)
-                            or (a.visibility = 'release' and a.release_requires_review
-                                and s.review_approved_at is null))) as awaiting
-             from assignments a
-             cross join lateral (select o.id, o.clinic_id, o.client_id, o.opens_on, o.due_on, o.status
-                                   from assignment_occurrences o
-                                  where o.clinic_id = a.clinic_id and o.assignment_id = a.id and o.status <> 'cancelled'
-                                 offset 0) o
-            where a.clinic_id = k.clinic_id and a.case_id = k.id
-           offset 0) x)`;
+            'due', y.due,
+            'overdue', y.overdue,
+            'awaitingReview', (select count(*) from submissions s
+                                where s.clinic_id = k.clinic_id and s.case_id = k.id and s.review_owed),
+            'nextDue', (select json_build_object(
+                                 'occurrenceId', o.id, 'clientId', o.client_id, 'dueOn', o.due_on::text,
+                                 'exerciseTitle', (select a.exercise_title from assignments a
+                                                    where a.clinic_id = o.clinic_id and a.id = o.assignment_id))
+                          from assignment_occurrences o
+                         where o.clinic_id = k.clinic_id and o.id = y.next_id))
+     from (select count(*) filter (where x.opens_on <= x.today and x.due_on >= x.today) as due,
+                  count(*) filter (where x.due_on < x.today) as overdue,
+                  (array_agg(x.id order by x.due_on, x.id) filter (where x.due_on >= x.today))[1] as next_id
+             from (select o.id, o.opens_on, o.due_on,
+                          (${now} at time zone coalesce(
+                             (select c.timezone from clients c where c.clinic_id = o.clinic_id and c.id = o.client_id),
+                             (select cl.timezone from clinics cl where cl.id = o.clinic_id), 'UTC'))::date as today
+                     from assignment_occurrences o
+                    where o.clinic_id = k.clinic_id and o.case_id = k.id
+                      and o.status in ('assigned', 'in_progress', 'overdue')
+                   offset 0) x) y)`;
 }

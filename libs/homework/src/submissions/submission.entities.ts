@@ -61,6 +61,14 @@ export class Submission {
 
   @Column('timestamptz', { nullable: true })
   revealedAt: Date | null;
+
+  /**
+   * The care team still owes something on this submitted answer (the homework
+   * overview's `awaitingReview`): derived by a database trigger on every write and
+   * on feedback; any value written is overwritten. Read-only for the application.
+   */
+  @Column('boolean', { default: false })
+  reviewOwed: boolean;
 }
 
 /** Counselor feedback on a submission (feedback fields and a note; `body` is ciphertext). Insert-only. */
