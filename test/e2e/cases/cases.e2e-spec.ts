@@ -496,6 +496,71 @@ describe('cases (routes, rules, views)', () => {
       expect(removed.json<CaseBody>().view).toBe('directory');
       expect((await call(api, 'GET', `/cases/${caseId}`, world.otherCounselor.headers)).statusCode).toBe(404);
     });
+
+    /** Takes the other counselor off a case again (the caseload query-count test below counts their cases). */
+    const leaveCareTeam = async (caseId: string, membershipId: string) => {
+      const team = (await call(api, 'GET', `/cases/${caseId}`, world.admin.headers)).json<CaseBody>().careTeam;
+      const successor = team.find((member) => member.membershipId !== membershipId)?.membershipId;
+      const isPrimary = team.some((member) => member.membershipId === membershipId && member.isPrimary);
+      const query = isPrimary ? `?newPrimaryMembershipId=${successor}` : '';
+      const response = await call(
+        api,
+        'DELETE',
+        `/cases/${caseId}/care-team/${membershipId}${query}`,
+        world.admin.headers,
+      );
+      expect(response.statusCode).toBe(200);
+    };
+
+    it('takes concurrent additions of one member in turn (one 201, then 409s), never a 500', async () => {
+      const { caseId } = await newCase();
+      const other = world.otherCounselor.member.membershipId;
+      const adds = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          call(api, 'POST', `/cases/${caseId}/care-team`, world.counselor.headers, { membershipId: other }),
+        ),
+      );
+      expect(adds.map((response) => response.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      expect(
+        adds.filter((response) => response.statusCode === 409).map((response) => response.json<Problem>().code),
+      ).toEqual(Array(5).fill('care_team_member_exists'));
+      await leaveCareTeam(caseId, other);
+    });
+
+    it('takes a new primary added while others are made primary in turn (one primary stays), never a 500', async () => {
+      const other = world.otherCounselor.member.membershipId;
+      const supervisor = world.supervisor.member.membershipId;
+      const counselor = world.counselor.member.membershipId;
+      // A few rounds: the unguarded race needed the add to land between the moves' reads and writes.
+      for (let round = 0; round < 4; round += 1) {
+        const { caseId } = await newCase();
+        expect(
+          (await call(api, 'POST', `/cases/${caseId}/care-team`, world.counselor.headers, { membershipId: other }))
+            .statusCode,
+        ).toBe(201);
+        const [added, ...moves] = await Promise.all([
+          call(api, 'POST', `/cases/${caseId}/care-team`, world.counselor.headers, {
+            membershipId: supervisor,
+            isPrimary: true,
+          }),
+          ...Array.from({ length: 5 }, (_, index) =>
+            call(
+              api,
+              'PUT',
+              `/cases/${caseId}/care-team/${index % 2 === 0 ? other : counselor}/primary`,
+              world.admin.headers,
+            ),
+          ),
+        ]);
+        expect([added.statusCode, ...moves.map((response) => response.statusCode)]).toEqual([
+          201, 200, 200, 200, 200, 200,
+        ]);
+        const team = (await call(api, 'GET', `/cases/${caseId}`, world.admin.headers)).json<CaseBody>().careTeam;
+        expect(team).toHaveLength(3);
+        expect(team.filter((member) => member.isPrimary)).toHaveLength(1);
+        await leaveCareTeam(caseId, other);
+      }
+    });
   });
 
   describe('participant role labels', () => {

@@ -884,6 +884,7 @@ export class CaseService {
     viewer: CaseViewerRef,
   ): Promise<CaseView> {
     await this.assertClinicians(tx, [input.membershipId], 'membershipId');
+    await this.lockCareTeam(tx, caseId);
     const existing = await tx.query<{ membership_id: string }>(
       'select membership_id from case_care_team where clinic_id = $1 and case_id = $2 and membership_id = $3',
       [tx.clinicId, caseId, input.membershipId],
@@ -924,6 +925,7 @@ export class CaseService {
     membershipId: string,
     viewer: CaseViewerRef,
   ): Promise<CaseView> {
+    await this.lockCareTeam(tx, caseId);
     const team = await this.careTeam(tx, caseId);
     if (!team.some((member) => sameId(member.membership_id, membershipId))) throw primaryNotOnCareTeam('membershipId');
     await tx.query(
@@ -948,6 +950,7 @@ export class CaseService {
     newPrimaryMembershipId: string | undefined,
     viewer: CaseViewerRef,
   ): Promise<CaseView> {
+    await this.lockCareTeam(tx, caseId);
     const team = await this.careTeam(tx, caseId);
     const target = team.find((member) => sameId(member.membership_id, membershipId));
     if (target === undefined) throw new ClientsError(ClientsErrorCode.NotFound, 'No such member on the care team');
@@ -1063,6 +1066,16 @@ export class CaseService {
     ]);
     if (row === undefined) throw new ClientsError(ClientsErrorCode.NotFound, 'No such case');
     return row;
+  }
+
+  /**
+   * Care-team changes of one case take turns on the case row (taken first, before any care-team row): the
+   * member check and the primary flag are read after the previous change committed, so two requests at once
+   * (a double click, two tabs) answer 201 and 409 (or both move the primary) rather than a unique-key 500.
+   * NO KEY UPDATE, as `touch` takes it: rows of other tables referencing the case are not held up.
+   */
+  private async lockCareTeam(tx: TenantTransaction, caseId: string): Promise<void> {
+    await tx.query('select id from cases where clinic_id = $1 and id = $2 for no key update', [tx.clinicId, caseId]);
   }
 
   private async careTeam(tx: TenantTransaction, caseId: string) {
