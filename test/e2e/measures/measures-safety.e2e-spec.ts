@@ -424,6 +424,36 @@ describe('measures and safety (e2e)', () => {
     ).toMatchObject({ score: { total: 13 }, measureVersion: '1' });
   });
 
+  it('takes concurrent licence confirmations and withdrawals of one measure in turn (never a 409 or 404 from the race)', async () => {
+    const confirm = (reference: string) =>
+      send('PUT', '/api/v1/measures/csi-16/licence-confirmation', world.admin.headers, { reference });
+    const withdraw = () => send('DELETE', '/api/v1/measures/csi-16/licence-confirmation', world.admin.headers);
+    const current = () =>
+      api.app.get(UnitOfWork).run(world.clinicId, (tx) =>
+        tx.query<{ reference: string }>(
+          `select reference from measure_licence_confirmations
+            where clinic_id = $1 and measure_id = 'csi-16' and withdrawn_at is null`,
+          [world.clinicId],
+        ),
+      );
+    // A double click (or two admins): each confirmation replaces the one before, as one after the other would.
+    const confirmations = await Promise.all(Array.from({ length: 6 }, (_, index) => confirm(`Synthetic: ${index}`)));
+    expect(confirmations.map((response) => response.statusCode)).toEqual(Array(6).fill(200));
+    expect(await current()).toHaveLength(1);
+    // A withdrawal racing a replacement: both done, in either order (never a 404 while one is current).
+    for (let round = 0; round < 8; round += 1) {
+      // The confirmation gets a head start of a few event-loop turns, so either request reaches the row first.
+      const replacing = confirm(`Synthetic: round ${round}`);
+      for (let tick = 0; tick < round % 4; tick += 1) await new Promise((resolve) => setImmediate(resolve));
+      const [replaced, withdrawn] = await Promise.all([replacing, withdraw()]);
+      expect([replaced.statusCode, withdrawn.statusCode]).toEqual([200, 200]);
+      expect((await current()).length).toBeLessThanOrEqual(1);
+      if ((await current()).length === 0) expect((await confirm('Synthetic: again')).statusCode).toBe(200);
+    }
+    expect((await withdraw()).statusCode).toBe(200);
+    expect(await current()).toEqual([]);
+  });
+
   it('delivers the private safety check-in only to its partner; a "yes" raises a tier-2 alert', async () => {
     const offered = await send('POST', `${base}/safety-check-ins`, world.counselor.headers, {
       clientId: world.partnerA.clientId,

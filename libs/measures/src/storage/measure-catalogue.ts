@@ -243,7 +243,8 @@ export class MeasureCatalogue {
     const definition = this.confirmable(measureId);
     await this.withdrawCurrent(tx, principal, measureId, 'replaced');
     const id = randomUUID();
-    // At most one current confirmation (partial unique index): a concurrent one wins, this one is refused.
+    // At most one current confirmation (partial unique index); writers take turns (withdrawCurrent), so a
+    // refusal here is only a second line of defence.
     const inserted = await tx.query<{ id: string }>(
       `insert into measure_licence_confirmations (clinic_id, id, measure_id, reference, confirmed_by_membership_id)
        values ($1, $2, $3, $4, $5)
@@ -294,11 +295,20 @@ export class MeasureCatalogue {
     measureId: string,
     why: 'withdrawn' | 'replaced',
   ): Promise<boolean> {
+    // Confirmations and withdrawals of one measure take turns (the lock is the clinic's, per measure, until
+    // commit). Unserialized, a withdrawal racing a confirmation waits on the old row's lock, finds it
+    // withdrawn and cannot see the new one (its snapshot predates it): 404 with a current confirmation; and
+    // of two confirmations at once the second finds the first's row on the one-current index: 409.
+    await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `mend.measure-licence:${tx.clinicId}:${measureId}`,
+    ]);
     // An UPDATE's result is not a row list through the driver: read the changed ids back through a CTE.
+    // now() is this transaction's start: a confirmation committed while it waited for the lock is younger, and
+    // withdrawing it "before" it was confirmed would break the withdrawn_check (500).
     const rows = await tx.query<{ id: string }>(
       `with withdrawn as (
          update measure_licence_confirmations
-            set withdrawn_at = now(), withdrawn_by_membership_id = $3
+            set withdrawn_at = greatest(now(), confirmed_at), withdrawn_by_membership_id = $3
           where clinic_id = $1 and measure_id = $2 and withdrawn_at is null
           returning id)
        select id from withdrawn`,
