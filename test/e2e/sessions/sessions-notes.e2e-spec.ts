@@ -130,6 +130,28 @@ describe('sessions, progress notes and psychotherapy notes (e2e)', () => {
       expect(retaken.statusCode).toBe(201);
     });
 
+    it('takes concurrent bookings of one slot in turn: one 201, the others 409 naming it (never a 500)', async () => {
+      // Several rounds: unserialized, two bookings that both passed the overlap check could deadlock in the
+      // exclusion constraint's check (seen under load: 500 "deadlock detected").
+      for (let round = 0; round < 6; round += 1) {
+        const booked = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            send('POST', `${base}/sessions`, world.counselor.headers, joint(`2031-07-${10 + round}T10:00`)),
+          ),
+        );
+        expect(booked.map((response) => response.statusCode).sort()).toEqual([201, ...Array(7).fill(409)]);
+        const winner = booked.find((response) => response.statusCode === 201)!.json<{ id: string }>().id;
+        for (const response of booked.filter((candidate) => candidate.statusCode === 409)) {
+          expect(response.json<Problem>().code).toBe('session_conflict');
+          expect(response.json<Problem>().detail).toContain(winner);
+        }
+        expect(
+          (await send('POST', `${base}/sessions/${winner}/status`, world.counselor.headers, { status: 'cancelled' }))
+            .statusCode,
+        ).toBe(201);
+      }
+    });
+
     it('keeps reschedule history and dated, final status transitions; records attendance', async () => {
       const created = await send('POST', `${base}/sessions`, world.counselor.headers, joint('2031-06-10T09:00'));
       const id = created.json<{ id: string }>().id;

@@ -345,6 +345,10 @@ export class SessionService {
     ignoreId: string | null,
     write: () => Promise<unknown>,
   ): Promise<void> {
+    // Bookings of one counselor take turns (until commit), so the check below sees every earlier booking.
+    // Unserialized, two requests that both passed it inserted at once, and PostgreSQL's exclusion check, each
+    // waiting for the other's uncommitted row, could end in "deadlock detected" (40P01): a 500, not a 409.
+    await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`mend.counselor-sessions:${counselor}`]);
     const conflict = await this.conflicting(tx, counselor, startsAt, endsAt, ignoreId);
     if (conflict !== null) throw conflictError(conflict);
     await tx.query('savepoint therapy_session_write');
