@@ -253,6 +253,52 @@ describe('measures and safety (e2e)', () => {
     expect(next.administrations.some((entry) => entry.status === 'due' && entry.occurrence === 2)).toBe(true);
   });
 
+  it('completes a due administration once: of answers sent at once, one is recorded (201) and the others refused (422)', async () => {
+    const scheduled = await send('POST', `${base}/measure-schedules`, world.counselor.headers, {
+      clientId: world.partnerB.clientId,
+      measureId: 'phq-9',
+      version: '1',
+      startDate: '2026-06-01',
+      localTime: '09:00',
+      occurrences: 1,
+    });
+    expect(scheduled.statusCode).toBe(201);
+    const administrationId = scheduled.json<{ first: { id: string } }>().first.id;
+    const answer = (values: number[]) =>
+      send('POST', `${base}/measure-administrations/${administrationId}/responses`, world.partnerB.headers, {
+        answers: phq9(values),
+      });
+    // A double tap, or two tabs: every answer read the administration as due before any had written.
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => answer([index % 3, index % 2, 0, 0, 0, 0, 0, 0, 0])),
+    );
+    expect(answers.map((response) => response.statusCode).sort()).toEqual([201, 422, 422, 422, 422, 422]);
+    const recorded = answers.find((response) => response.statusCode === 201)!;
+    for (const refused of answers.filter((response) => response.statusCode === 422))
+      expect(refused.json<{ code: string }>().code).toBe('measure_administration_not_due');
+    // The stored answers are the ones the 201 reported, and one completion is audited.
+    const stored = await api.app
+      .get(UnitOfWork)
+      .run(world.clinicId, (tx) =>
+        tx.query<{ total: number }>('select total from measure_administrations where clinic_id = $1 and id = $2', [
+          world.clinicId,
+          administrationId,
+        ]),
+      );
+    expect(Number(stored[0].total)).toBe(
+      recorded.json<{ administration: { score: { total: number } } }>().administration.score.total,
+    );
+    const audited = await api.app
+      .get(UnitOfWork)
+      .run(world.clinicId, (tx) =>
+        tx.query(
+          `select 1 from audit_events where clinic_id = $1 and action = 'measure_administration.complete' and target_id = $2`,
+          [world.clinicId, administrationId],
+        ),
+      );
+    expect(audited).toHaveLength(1);
+  });
+
   it("ships the CSI's wording but offers it in the portal only while a clinic admin's licence confirmation is current", async () => {
     interface Entry {
       id: string;

@@ -313,10 +313,16 @@ export class MeasureAdministrations {
     if (!measure.administrable) throw new MeasureAdministrationNotFoundError();
     const score = scoreAnswers(measure.definition, answers);
     const now = this.clock.now();
-    await tx.query(
-      `update measure_administrations set status = 'completed', answers = $3, score = $4, total = $5, administered_at = $6,
-          recorded_by_membership_id = $7, recorded_by_kind = 'client'
-        where clinic_id = $1 and id = $2 and status = 'due'`,
+    // The status read above took no lock: of two answers at once both read `due`, and the later update waits for
+    // the earlier, then matches nothing. It is refused like any answer after completion (not a second 201 for
+    // answers that were never stored, audited and scored for alerts as if they had been).
+    const completed = await tx.query<{ id: string }>(
+      `with completed as (
+         update measure_administrations set status = 'completed', answers = $3, score = $4, total = $5, administered_at = $6,
+             recorded_by_membership_id = $7, recorded_by_kind = 'client'
+          where clinic_id = $1 and id = $2 and status = 'due'
+         returning id)
+       select id from completed`,
       [
         tx.clinicId,
         id,
@@ -327,6 +333,11 @@ export class MeasureAdministrations {
         viewer.principal.membershipId,
       ],
     );
+    if (completed.length === 0)
+      throw new MeasuresRuleError(
+        'measure_administration_not_due',
+        'This administration is not due (already completed or cancelled)',
+      );
     await this.audit(tx, viewer, 'measure_administration.complete', id, { measureId: row.measure_id });
     await this.scheduleNext(tx, row);
     const alert = await this.evaluate(tx, viewer.case.caseId, viewer.clientId, measure.definition, id, score);
