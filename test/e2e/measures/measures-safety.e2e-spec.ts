@@ -532,6 +532,39 @@ describe('measures and safety (e2e)', () => {
     });
   });
 
+  it('takes one answer to a safety check-in: of answers sent at once one is recorded (201), the others refused (422)', async () => {
+    const offered = await send('POST', `${base}/safety-check-ins`, world.counselor.headers, {
+      clientId: world.partnerB.clientId,
+    });
+    expect(offered.statusCode).toBe(201);
+    const checkIn = offered.json<{ id: string; questions: { id: string; kind: string }[] }>();
+    const answersOf = (afraid: boolean) =>
+      Object.fromEntries(
+        checkIn.questions
+          .filter((question) => question.kind === 'yes_no')
+          .map((question) => [question.id, question.id === 'afraid' && afraid]),
+      );
+    const url = `${base}/safety-check-ins/${checkIn.id}/responses`;
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        send('POST', url, world.partnerB.headers, { answers: answersOf(index % 2 === 1) }),
+      ),
+    );
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([201, 422, 422, 422, 422, 422]);
+    for (const refused of responses.filter((response) => response.statusCode === 422))
+      expect(refused.json<{ code: string }>().code).toBe('safety_check_in_completed');
+    // An alert stands exactly when the answers that were stored said "yes" (never for answers that were refused).
+    const stored = (await send('GET', `${base}/safety-check-ins`, world.partnerB.headers))
+      .json<{ checkIns: { id: string; answers: Record<string, boolean> | null }[] }>()
+      .checkIns.find((entry) => entry.id === checkIn.id);
+    const recorded = responses.find((response) => response.statusCode === 201)!;
+    expect(recorded.json<{ checkIn: { answers: unknown } }>().checkIn.answers).toEqual(stored?.answers);
+    const alerts = (await send('GET', `${base}/safety-alerts`, world.counselor.headers)).json<{
+      alerts: { sourceId: string }[];
+    }>().alerts;
+    expect(alerts.some((alert) => alert.sourceId === checkIn.id)).toBe(stored?.answers?.afraid === true);
+  });
+
   it('refuses thresholds outside safe bounds with the allowed range', async () => {
     const response = await send('PUT', '/api/v1/clinic/safety-settings', world.admin.headers, {
       phq9Item9Tier1Min: 3,

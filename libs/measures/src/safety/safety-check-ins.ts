@@ -181,11 +181,19 @@ export class SafetyCheckIns {
     const openText = input.openText?.trim()
       ? await this.encryption.encrypt(tx, openTextLocation(id), input.openText)
       : null;
-    await tx.query(
-      `update safety_check_ins set status = 'completed', answers = $3, open_text = $4, completed_at = $5
-        where clinic_id = $1 and id = $2 and status = 'offered'`,
+    // The status read above took no lock: of answers sent at once all read `offered`, and the later updates wait
+    // for the first, then match nothing. They are refused, as after completion: answered 201 they raised alerts
+    // for answers never stored (and, two at once, raced on the alerts' dedupe key: 500).
+    const completed = await tx.query<{ id: string }>(
+      `with completed as (
+         update safety_check_ins set status = 'completed', answers = $3, open_text = $4, completed_at = $5
+          where clinic_id = $1 and id = $2 and status = 'offered'
+         returning id)
+       select id from completed`,
       [tx.clinicId, id, JSON.stringify(input.answers), openText, this.clock.now()],
     );
+    if (completed.length === 0)
+      throw new SafetyCheckInError('safety_check_in_completed', 'This check-in was already answered');
     await this.audit(tx, viewer, 'safety_check_in.respond', id);
     const yes = yesNo.filter((question) => input.answers[question.id] === true).map((question) => question.id);
     let tier: SafetyTier | null = null;
