@@ -430,6 +430,54 @@ describe('homework: assignments, submissions and staged disclosure (e2e)', () =>
       }
     });
 
+    it('drafts saved at once from one version: one is kept (200), the others are stale (409), never a silent overwrite', async () => {
+      const created = await assignOk(caseId, {
+        exerciseRef: 'E01',
+        recipients: [{ clientId: world.partnerA.clientId }],
+        schedule: once,
+      });
+      const url = occurrenceUrl(caseId, created.occurrences[0].id);
+      const first = await send('PUT', `${url}/draft`, world.partnerA.headers, {
+        version: 0,
+        answers: { story: 'one' },
+      });
+      expect(first.json<Detail>().submission?.draftVersion).toBe(1);
+      // Four tabs that all loaded version 1 save at once.
+      const saves = await Promise.all(
+        Array.from({ length: 4 }, (_, index) =>
+          send('PUT', `${url}/draft`, world.partnerA.headers, { version: 1, answers: { story: `tab ${index}` } }),
+        ),
+      );
+      expect(saves.map((response) => response.statusCode).sort()).toEqual([200, 409, 409, 409]);
+      for (const refused of saves.filter((response) => response.statusCode === 409))
+        expect(refused.json<Problem>().errors?.[0]).toMatchObject({ field: 'version', rule: 'stale' });
+      const kept = saves.find((response) => response.statusCode === 200)!.json<Detail>();
+      expect(kept.submission?.draftVersion).toBe(2);
+      const stored = (await send('GET', url, world.partnerA.headers)).json<Detail>();
+      expect(stored.submission?.draftVersion).toBe(2);
+      expect(stored.answers).toEqual(kept.answers);
+    });
+
+    it('submits sent at once over a saved draft: one is taken (200), the others are already submitted (409)', async () => {
+      const created = await assignOk(caseId, {
+        exerciseRef: 'E01',
+        recipients: [{ clientId: world.partnerA.clientId }],
+        schedule: once,
+      });
+      const url = occurrenceUrl(caseId, created.occurrences[0].id);
+      expect(
+        (await send('PUT', `${url}/draft`, world.partnerA.headers, { version: 0, answers: { story: 'draft' } }))
+          .statusCode,
+      ).toBe(200);
+      const answers = sampleAnswers('E01');
+      const submits = await Promise.all(
+        Array.from({ length: 4 }, () => send('POST', `${url}/submit`, world.partnerA.headers, { answers })),
+      );
+      expect(submits.map((response) => response.statusCode).sort()).toEqual([200, 409, 409, 409]);
+      for (const refused of submits.filter((response) => response.statusCode === 409))
+        expect(refused.json<Problem>().code).toBe('submission_already_submitted');
+    });
+
     it('a cancelled or not-yet-open occurrence is refused with the reason (422)', async () => {
       const later = await assignOk(caseId, {
         exerciseRef: 'E01',
