@@ -253,6 +253,35 @@ describe('trust ledger, boundary events and disclosures (e2e)', () => {
       });
       expect(mismatch.json()).toMatchObject({ status: 422, code: 'correction_mismatch' });
     });
+
+    it('responses and corrections sent at once: one 201, the others 409 (never a unique-key 500)', async () => {
+      const commitmentId = await addCommitment(api, world, [world.partnerA.clientId, world.partnerB.clientId]);
+      const entry = await checkIn(world.partnerA.headers, { commitmentId, status: 'kept', occurredOn: '2026-06-01' });
+      const entryId = entry.json<{ id: string }>().id;
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          send('POST', `${base}/ledger/check-ins/${entryId}/responses`, world.partnerB.headers, {
+            response: 'confirmed',
+          }),
+        ),
+      );
+      expect(responses.map((response) => response.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const refused of responses.filter((response) => response.statusCode === 409))
+        expect(refused.json()).toMatchObject({ code: 'already_responded' });
+      const corrections = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          checkIn(world.partnerA.headers, {
+            commitmentId,
+            status: 'partly_kept',
+            occurredOn: '2026-06-01',
+            correctsCheckInId: entryId,
+          }),
+        ),
+      );
+      expect(corrections.map((response) => response.statusCode).sort()).toEqual([201, 409, 409, 409]);
+      for (const refused of corrections.filter((response) => response.statusCode === 409))
+        expect(refused.json()).toMatchObject({ code: 'check_in_already_corrected' });
+    });
   });
 
   describe('privacy matrix: the ledger (with a dispute note) is shared, never the directory', () => {
