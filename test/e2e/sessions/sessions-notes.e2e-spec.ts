@@ -290,8 +290,10 @@ describe('sessions, progress notes and psychotherapy notes (e2e)', () => {
       );
       expect(live.filter((status) => status === 200)).toHaveLength(1);
       expect(live.filter((status) => status === 404)).toHaveLength(5);
-      // A revoke racing an issue always finds a live feed to revoke, whichever goes first.
+      // A revoke racing an issue always finds a live feed to revoke, whichever goes first. Each round starts from a
+      // live feed: a round whose revoke ran last leaves none, and a revoke that then runs first rightly answers 404.
       for (let round = 0; round < 5; round += 1) {
+        expect((await send('POST', '/api/v1/me/calendar-feed', world.counselor.headers)).statusCode).toBe(201);
         const [reissued, revoked] = await Promise.all([
           send('POST', '/api/v1/me/calendar-feed', world.counselor.headers),
           send('DELETE', '/api/v1/me/calendar-feed', world.counselor.headers),
