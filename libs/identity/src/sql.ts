@@ -1,9 +1,8 @@
 import type { SystemTransaction } from '@mend/core';
 
 /**
- * Runs an UPDATE or DELETE and returns how many rows it changed. TypeORM answers
- * UPDATE/DELETE with `[rows, count]` but SELECT with rows; wrapping the change in
- * a CTE gives one shape for every statement.
+ * Runs an UPDATE or DELETE and returns how many rows it changed (a CTE counting
+ * the rows of its RETURNING clause).
  */
 export async function changedRows(
   tx: SystemTransaction,

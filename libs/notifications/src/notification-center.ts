@@ -66,13 +66,6 @@ interface Row {
   read_at: Date | null;
 }
 
-/** TypeORM answers an UPDATE … RETURNING with `[rows, affected]`, a SELECT or INSERT with the rows. */
-function returnedRows<T>(result: unknown[]): T[] {
-  return result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number'
-    ? (result[0] as T[])
-    : (result as T[]);
-}
-
 const toView = (row: Row): NotificationView => ({
   id: row.id,
   kind: row.kind,
@@ -205,13 +198,11 @@ export class NotificationCenter {
 
   /** Marks one of the caller's notifications read (idempotent); another member's or an unknown id is 404. */
   async markRead(tx: TenantTransaction, principal: AccessPrincipal, notificationId: string): Promise<NotificationView> {
-    const rows = returnedRows<Row>(
-      await tx.query(
-        `update notifications set read_at = coalesce(read_at, now())
+    const rows = await tx.query<Row>(
+      `update notifications set read_at = coalesce(read_at, now())
         where clinic_id = $1 and id = $2 and recipient_membership_id = $3
         returning id, kind, title, case_id, subject_type, subject_id, created_at, read_at`,
-        [tx.clinicId, notificationId, principal.membershipId],
-      ),
+      [tx.clinicId, notificationId, principal.membershipId],
     );
     if (rows[0] === undefined) throw new NotificationNotFoundError();
     await recordAudit(tx, {
@@ -225,13 +216,11 @@ export class NotificationCenter {
   }
 
   async markAllRead(tx: TenantTransaction, principal: AccessPrincipal): Promise<number> {
-    const rows = returnedRows<{ id: string }>(
-      await tx.query(
-        `update notifications set read_at = now()
+    const rows = await tx.query<{ id: string }>(
+      `update notifications set read_at = now()
         where clinic_id = $1 and recipient_membership_id = $2 and read_at is null
         returning id`,
-        [tx.clinicId, principal.membershipId],
-      ),
+      [tx.clinicId, principal.membershipId],
     );
     await recordAudit(tx, {
       action: 'notification.read_all',

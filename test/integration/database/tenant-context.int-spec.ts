@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { preparedStatement, TransactionClosedError, type UnitOfWork } from '@mend/core';
 import { connectAs, createClinic, openTestDatabase, type TestDatabase } from '@mend/testing';
 
@@ -228,11 +230,17 @@ describe('unit of work and tenant context', () => {
       }
     });
 
-    it('answers queries as TypeORM does ([rows, count] for an UPDATE, QueryFailedError) and rolls back with the unit of work', async () => {
+    it('answers every statement with its rows (an UPDATE: its RETURNING rows), QueryFailedError, and rolls back with the unit of work', async () => {
       await expect(
         unitOfWork.run(clinicA, async (tx) => {
-          expect(await tx.query(RENAME, [clinicA, 'Renamed'])).toEqual([[], 1]);
-          expect(await tx.query('update clinics set name = $2 where id = $1', [clinicA, 'Again'])).toEqual([[], 1]);
+          expect(await tx.query(RENAME, [clinicA, 'Renamed'])).toEqual([]);
+          expect(
+            await tx.query('update clinics set name = $2 where id = $1 returning name', [clinicA, 'Again']),
+          ).toEqual([{ name: 'Again' }]);
+          // An UPDATE that matches nothing answers no rows (a lost race is seen by `rows.length === 0`).
+          expect(
+            await tx.query('update clinics set name = $2 where id = $1 returning name', [randomUUID(), 'Nobody']),
+          ).toEqual([]);
           expect(await tx.query<{ name: string }>('select name from clinics')).toEqual([{ name: 'Again' }]);
           await expect(tx.query('select * from no_such_table')).rejects.toMatchObject({ name: 'QueryFailedError' });
           throw new Error('synthetic failure');

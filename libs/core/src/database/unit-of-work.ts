@@ -159,8 +159,9 @@ export class SystemTransaction {
   /**
    * Raw SQL with bind parameters, inside this transaction. A {@link PreparedStatement}
    * is parsed and planned once per pooled connection, then only executed.
-   * Answered exactly as TypeORM's `query` answers (straight through pg, without
-   * TypeORM's per-query events and logging, which Mend does not use).
+   * Answers the statement's rows — for an UPDATE or DELETE, those of its RETURNING
+   * clause (straight through pg, without TypeORM's per-query events and logging,
+   * which Mend does not use).
    */
   query<T = Record<string, unknown>>(
     sql: string | PreparedStatement,
@@ -643,8 +644,8 @@ function sqlStatementName(statement: PreparedStatement): string {
 }
 
 /**
- * One statement through pg, answered as TypeORM's `query` answers: the rows;
- * `[rows, count]` for UPDATE and DELETE; errors as `QueryFailedError`. A
+ * One statement through pg, answered with its rows (an UPDATE's or DELETE's: those
+ * of its RETURNING clause); errors as `QueryFailedError`, as TypeORM raises them. A
  * {@link PreparedStatement} is named, so pg parses it once per connection.
  */
 async function runQuery<T>(
@@ -671,9 +672,14 @@ async function runQuery<T>(
   return answerOf<T>(result);
 }
 
-/** One result as TypeORM's `query` answers it: the rows, or `[rows, count]` for UPDATE and DELETE. */
+/**
+ * One result as its rows, whatever the command: an UPDATE or DELETE answers the rows
+ * of its RETURNING clause (none without one), as a SELECT or an INSERT does. (Until
+ * 2026-11-29 it answered `[rows, count]`, as TypeORM's `query` does: a check such as
+ * `rows.length === 0` after an `UPDATE … RETURNING` never fired: a homework draft save
+ * and a submit that lost a race answered 200. A change's count: RETURNING, or a CTE.)
+ */
 function answerOf<T>(result: PgResult): T[] {
-  if (result.command === 'UPDATE' || result.command === 'DELETE') return [result.rows, result.rowCount] as T[];
   return result.rows as T[];
 }
 

@@ -299,8 +299,8 @@ export class Submissions {
       if (inserted.length === 0) await this.lostRace(tx, row);
     } else {
       // Only over the version checked above: two tabs saving from one version at once both passed that check,
-      // and the later one (waiting on the row) overwrote the earlier with a 200. Through a CTE: a bare UPDATE ...
-      // RETURNING answers [rows, count] through the driver, never an empty list, so a lost race went unseen.
+      // and the later one (waiting on the row) overwrote the earlier with a 200. (Until 2026-11-29 the unit of work
+      // answered an UPDATE with [rows, count], never an empty list, so a lost race went unseen; hence the CTE.)
       const updated = await tx.query<{ id: string }>(
         `with updated as (
            update submissions set answers = $3, draft_version = draft_version + 1, updated_at = $4

@@ -302,7 +302,6 @@ export class MeasureCatalogue {
     await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
       `mend.measure-licence:${tx.clinicId}:${measureId}`,
     ]);
-    // An UPDATE's result is not a row list through the driver: read the changed ids back through a CTE.
     // now() is this transaction's start: a confirmation committed while it waited for the lock is younger, and
     // withdrawing it "before" it was confirmed would break the withdrawn_check (500).
     const rows = await tx.query<{ id: string }>(

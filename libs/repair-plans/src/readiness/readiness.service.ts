@@ -298,7 +298,6 @@ export async function decideReadiness(
   if (current.outcome !== null) throw new ReadinessAlreadyDecidedError();
   const errors = outcomeProblems(input.outcome, input.closeCase);
   if (errors.length > 0) throw new ReadinessRuleError(errors);
-  // (An update's `returning` comes back as [rows, count] through TypeORM: read the row again instead.)
   await tx.query(
     `update readiness_assessments
         set outcome = $4, outcome_reason = $5, decided_at = now(), decided_by_membership_id = $6, closed_case = $7

@@ -83,7 +83,7 @@ export class ReportBuilder {
     const progress = async (value: number): Promise<void> => {
       const rounded = Math.max(0, Math.min(99, Math.round(value)));
       const status = await this.unitOfWork.run(clinicId, async (tx) => {
-        const [result] = await tx.query<{ status: string }[]>(
+        const result = await tx.query<{ status: string }>(
           `update report_requests set progress = greatest(progress, $3), updated_at = $4
             where clinic_id = $1 and id = $2 and status = 'building' returning status`,
           [clinicId, reportId, rounded, now()],

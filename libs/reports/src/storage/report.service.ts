@@ -328,14 +328,12 @@ export class ReportService {
 
   /** Stops a queued or building report: the worker stops at its next chunk and writes no file. */
   async cancel(tx: TenantTransaction, principal: AccessPrincipal, row: ReportRow): Promise<ReportView> {
-    const [updated] = await tx.query<ReportRow>(
+    const [cancelled] = await tx.query<ReportRow>(
       `update report_requests set status = 'cancelled', finished_at = $3, updated_at = $3
         where clinic_id = $1 and id = $2 and status in ('queued', 'building')
         returning ${REPORT_COLUMNS}`,
       [tx.clinicId, row.id, this.now()],
     );
-    // An update answers [rows, count] through the unit of work.
-    const cancelled = Array.isArray(updated) ? (updated as unknown as ReportRow[])[0] : undefined;
     if (cancelled === undefined)
       throw new ReportsError(
         ReportsErrorCode.AlreadyFinished,

@@ -129,7 +129,6 @@ export class CalendarFeedService {
     // new one (its snapshot predates it): 404 with a live feed. Two issues racing both
     // insert a live feed and the unique index fails the second.
     await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`mend.calendar-feed:${membershipId}`]);
-    // A CTE: the driver answers a bare UPDATE ... RETURNING with [rows, count].
     const rows = await tx.query<{ id: string }>(
       `with revoked as (
          update calendar_feeds set revoked_at = $3

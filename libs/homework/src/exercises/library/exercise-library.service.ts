@@ -381,7 +381,6 @@ export async function reviseExercise(
   const content = validContent(input.content);
   const next = row.current_version + 1;
   const version = await insertVersion(tx, actor, row.id, next, content, validChangeNote(input.changeNote));
-  // (An UPDATE through the driver answers [rows, count]: the row is read back instead.)
   await tx.query(`update exercises set current_version = $3, updated_at = now() where clinic_id = $1 and id = $2`, [
     tx.clinicId,
     row.id,
