@@ -153,6 +153,11 @@ export class SafetyAlerts {
     input: RaiseAlertInput,
   ): Promise<{ id: string; created: boolean; tier: SafetyTier }> {
     if (input.dedupeKey) {
+      // Raising one signal takes turns (until commit): a second raise of the same key at once (the worker's scan
+      // of a submission and a retry of it) finds the first alert rather than failing on the dedupe index.
+      await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `mend.safety-alert:${tx.clinicId}:${input.dedupeKey}`,
+      ]);
       const existing = await tx.query<{ id: string; tier: number }>(
         'select id, tier from safety_alerts where clinic_id = $1 and dedupe_key = $2',
         [tx.clinicId, input.dedupeKey],
