@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
+import type pg from 'pg';
+
 import { EnvelopeEncryption, FieldEncryption, type UnitOfWork } from '@mend/core';
 import { SafetyAlerts, SafetySettingsService } from '@mend/measures';
 import { connectAs, createClinic, openTestDatabase, type TestDatabase } from '@mend/testing';
-import type pg from 'pg';
 
 /**
  * One alert per dedupe key, even when the same signal is raised by several
