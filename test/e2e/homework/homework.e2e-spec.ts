@@ -430,6 +430,37 @@ describe('homework: assignments, submissions and staged disclosure (e2e)', () =>
       }
     });
 
+    it('a submit of the stored draft racing a save from another tab never submits the older answers', async () => {
+      const older = sampleAnswers('E01');
+      const newer = { ...older, story: 'changed in another tab' };
+      // Safe by design: both lock the occurrence first, and the submit reads the draft's answers after its lock.
+      for (let round = 0; round < 12; round += 1) {
+        const created = await assignOk(caseId, {
+          exerciseRef: 'E01',
+          recipients: [{ clientId: world.partnerA.clientId }],
+          schedule: once,
+        });
+        const url = occurrenceUrl(caseId, created.occurrences[0].id);
+        const first = await send('PUT', `${url}/draft`, world.partnerA.headers, { version: 0, answers: older });
+        expect(first.statusCode).toBe(200);
+        // The submit carries no answers: it submits the draft it reads.
+        const [submitted, saved] = await Promise.all([
+          send('POST', `${url}/submit`, world.partnerA.headers, {}),
+          // The save leaves 0–5 ms after the submit, sweeping the window between the submit's read and its write.
+          new Promise((resolve) => setTimeout(resolve, round % 6)).then(() =>
+            send('PUT', `${url}/draft`, world.partnerA.headers, { version: 1, answers: newer }),
+          ),
+        ]);
+        expect([submitted.statusCode, saved.statusCode].filter((status) => status !== 200 && status !== 409)).toEqual(
+          [],
+        );
+        const stored = (await send('GET', url, world.partnerA.headers)).json<Detail>();
+        // A save that was kept (200) is what is stored, submitted or not: the submit never wrote the older draft over it.
+        expect(stored.answers).toEqual(saved.statusCode === 200 ? newer : older);
+        expect(stored.status).toBe(submitted.statusCode === 200 ? 'completed' : 'in_progress');
+      }
+    });
+
     it('drafts saved at once from one version: one is kept (200), the others are stale (409), never a silent overwrite', async () => {
       const created = await assignOk(caseId, {
         exerciseRef: 'E01',
