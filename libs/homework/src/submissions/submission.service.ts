@@ -299,14 +299,11 @@ export class Submissions {
       if (inserted.length === 0) await this.lostRace(tx, row);
     } else {
       // Only over the version checked above: two tabs saving from one version at once both passed that check,
-      // and the later one (waiting on the row) overwrote the earlier with a 200. (Until 2026-11-29 the unit of work
-      // answered an UPDATE with [rows, count], never an empty list, so a lost race went unseen; hence the CTE.)
+      // and the later one (waiting on the row) overwrote the earlier with a 200.
       const updated = await tx.query<{ id: string }>(
-        `with updated as (
-           update submissions set answers = $3, draft_version = draft_version + 1, updated_at = $4
-            where clinic_id = $1 and id = $2 and status = 'draft' and draft_version = $5
-           returning id)
-         select id from updated`,
+        `update submissions set answers = $3, draft_version = draft_version + 1, updated_at = $4
+          where clinic_id = $1 and id = $2 and status = 'draft' and draft_version = $5
+          returning id`,
         [tx.clinicId, submissionId, sealed, now.toISOString(), current],
       );
       if (updated.length === 0) await this.lostRace(tx, row);
@@ -370,14 +367,12 @@ export class Submissions {
       );
       if (inserted.length === 0) await this.lostRace(tx, row);
     } else {
-      // Through a CTE, as above: otherwise a submit that lost to another matched nothing and still answered 200.
+      // A submit that lost to another matches nothing: refused, not a second 200.
       const updated = await tx.query<{ id: string }>(
-        `with updated as (
-           update submissions set status = 'submitted', answers = $3, draft_version = draft_version + 1, updated_at = $4,
-                                  submitted_at = $4, submitted_by_membership_id = $5
-            where clinic_id = $1 and id = $2 and status = 'draft'
-           returning id)
-         select id from updated`,
+        `update submissions set status = 'submitted', answers = $3, draft_version = draft_version + 1, updated_at = $4,
+                                submitted_at = $4, submitted_by_membership_id = $5
+          where clinic_id = $1 and id = $2 and status = 'draft'
+          returning id`,
         [tx.clinicId, submissionId, sealed, now.toISOString(), viewer.principal.membershipId],
       );
       if (updated.length === 0) await this.lostRace(tx, row);

@@ -185,11 +185,9 @@ export class SafetyCheckIns {
     // for the first, then match nothing. They are refused, as after completion: answered 201 they raised alerts
     // for answers never stored (and, two at once, raced on the alerts' dedupe key: 500).
     const completed = await tx.query<{ id: string }>(
-      `with completed as (
-         update safety_check_ins set status = 'completed', answers = $3, open_text = $4, completed_at = $5
-          where clinic_id = $1 and id = $2 and status = 'offered'
-         returning id)
-       select id from completed`,
+      `update safety_check_ins set status = 'completed', answers = $3, open_text = $4, completed_at = $5
+        where clinic_id = $1 and id = $2 and status = 'offered'
+        returning id`,
       [tx.clinicId, id, JSON.stringify(input.answers), openText, this.clock.now()],
     );
     if (completed.length === 0)

@@ -317,12 +317,10 @@ export class MeasureAdministrations {
     // the earlier, then matches nothing. It is refused like any answer after completion (not a second 201 for
     // answers that were never stored, audited and scored for alerts as if they had been).
     const completed = await tx.query<{ id: string }>(
-      `with completed as (
-         update measure_administrations set status = 'completed', answers = $3, score = $4, total = $5, administered_at = $6,
-             recorded_by_membership_id = $7, recorded_by_kind = 'client'
-          where clinic_id = $1 and id = $2 and status = 'due'
-         returning id)
-       select id from completed`,
+      `update measure_administrations set status = 'completed', answers = $3, score = $4, total = $5, administered_at = $6,
+          recorded_by_membership_id = $7, recorded_by_kind = 'client'
+        where clinic_id = $1 and id = $2 and status = 'due'
+        returning id`,
       [
         tx.clinicId,
         id,
