@@ -127,10 +127,24 @@ describe('safety alerts through the worker (e2e)', () => {
       expect.arrayContaining(['safety_alert.raise', 'safety_alert.deliver', 'safety_alert.escalate']),
     );
 
-    // Acknowledged alerts do not escalate.
-    const ack = await send('POST', `${base}/safety-alerts/${alertId}/acknowledge`, world.counselor.headers);
-    expect(ack.statusCode).toBe(201);
-    expect(ack.json<{ status: string }>().status).toBe('acknowledged');
+    // Acknowledged alerts do not escalate. Four acknowledgements at once (a double click, two tabs): each
+    // answered with the one acknowledgement, which is audited once.
+    const acks = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        send('POST', `${base}/safety-alerts/${alertId}/acknowledge`, world.counselor.headers),
+      ),
+    );
+    expect(acks.map((ack) => ack.statusCode)).toEqual([201, 201, 201, 201]);
+    const acknowledgements = acks.map((ack) => ack.json<{ status: string; acknowledgedAt: string }>());
+    expect(acknowledgements.map((ack) => ack.status)).toEqual(Array(4).fill('acknowledged'));
+    expect(new Set(acknowledgements.map((ack) => ack.acknowledgedAt)).size).toBe(1);
+    const audited = await unitOfWork.run(world.clinicId, (tx) =>
+      tx.query<{ count: number }>(
+        `select count(*)::int as count from audit_events where target_id = $1 and action = 'safety_alert.acknowledge'`,
+        [alertId],
+      ),
+    );
+    expect(audited[0].count).toBe(1);
   }, 30_000);
 
   it('a tier-1 homework answer: crisis resources in the submit answer at once, the alert through the queue', async () => {

@@ -268,12 +268,20 @@ export class SafetyAlerts {
   /** Acknowledged once; a second acknowledgement answers the alert as it is (idempotent). */
   async acknowledge(tx: TenantTransaction, viewer: CaseViewer, alertId: string): Promise<SafetyAlertSummary> {
     const row = await this.row(tx, viewer.case.caseId, alertId);
-    if (row.status === 'open') {
-      await tx.query(
-        `update safety_alerts set status = 'acknowledged', acknowledged_at = $3, acknowledged_by_membership_id = $4
-          where clinic_id = $1 and id = $2 and status = 'open'`,
-        [tx.clinicId, alertId, this.clock.now(), viewer.principal.membershipId],
-      );
+    // The update's own row decides who acknowledged: of two members acknowledging at once, the
+    // second waits for the first's commit, then finds the alert no longer open and changes nothing
+    // (both answered with the first's acknowledgement; one audit row).
+    const acknowledged =
+      row.status === 'open' &&
+      (
+        await tx.query<{ id: string }>(
+          `update safety_alerts set status = 'acknowledged', acknowledged_at = $3, acknowledged_by_membership_id = $4
+            where clinic_id = $1 and id = $2 and status = 'open'
+           returning id`,
+          [tx.clinicId, alertId, this.clock.now(), viewer.principal.membershipId],
+        )
+      ).length > 0;
+    if (acknowledged) {
       await recordAudit(tx, {
         action: 'safety_alert.acknowledge',
         targetType: 'safety_alert',
