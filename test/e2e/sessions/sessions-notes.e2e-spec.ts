@@ -300,6 +300,16 @@ describe('sessions, progress notes and psychotherapy notes (e2e)', () => {
         ]);
         expect([reissued.statusCode, revoked.statusCode]).toEqual([201, 204]);
       }
+      // A revoke that read the clock before an issue it then waited for is stamped no earlier than that feed's creation.
+      const backwards = await api.app
+        .get(UnitOfWork)
+        .run(world.clinicId, (tx) =>
+          tx.query<{ count: number }>(
+            'select count(*)::int as count from calendar_feeds where membership_id = $1 and revoked_at < created_at',
+            [world.counselor.member.membershipId],
+          ),
+        );
+      expect(backwards[0].count).toBe(0);
     });
   });
 

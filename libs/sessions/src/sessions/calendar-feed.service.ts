@@ -129,12 +129,12 @@ export class CalendarFeedService {
     // new one (its snapshot predates it): 404 with a live feed. Two issues racing both
     // insert a live feed and the unique index fails the second.
     await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`mend.calendar-feed:${membershipId}`]);
+    // Never before the feed's creation: a feed issued by a transaction that committed after this
+    // request read the clock carries a later created_at than `now`.
     const rows = await tx.query<{ id: string }>(
-      `with revoked as (
-         update calendar_feeds set revoked_at = $3
-          where clinic_id = $1 and membership_id = $2 and revoked_at is null
-         returning id)
-       select id from revoked`,
+      `update calendar_feeds set revoked_at = greatest($3::timestamptz, created_at)
+        where clinic_id = $1 and membership_id = $2 and revoked_at is null
+       returning id`,
       [tx.clinicId, membershipId, now],
     );
     return rows.map((row) => row.id);
