@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { withClient } from '../lib/context.mjs';
 import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 
@@ -39,6 +42,35 @@ export async function measureRawSelect(ctx) {
     ...httpLoadSettings(ctx),
     serverPid: server.pid,
     setupRequest: (request) => ({ ...request, path: `/items/${1 + Math.floor(Math.random() * ROWS)}` }),
+  });
+}
+
+/**
+ * A reference for a route answering a large page (the caseload): the raw baseline's
+ * server work — one primary-key SELECT through a raw pg Pool — answering `page`
+ * (the bytes of a real Mend page) instead of the row, under the same load. Its
+ * requests/s over the raw SELECT's is what sending and receiving those bytes alone
+ * leaves of the raw baseline on this box: the ceiling of any route answering that
+ * page, before the route does any work of its own. One server per `label`.
+ */
+export async function measureRawPage(ctx, label, page) {
+  const server = await ctx.once(`raw-page-server:${label}`, async () => {
+    const database = await rawItemsDatabase(ctx);
+    const file = join(ctx.tmpDir, `${label}.page.json`);
+    writeFileSync(file, page);
+    return ctx.startNode(
+      `fastify-pg-page-${label}`,
+      new URL('../servers/fastify-pg-page.mjs', import.meta.url).pathname,
+      {
+        ipc: true,
+        env: { ...process.env, BENCH_DATABASE_URL: database.adminUrl, BENCH_POOL_SIZE: '10', BENCH_PAGE_FILE: file },
+      },
+    );
+  });
+  return measureHttp(`http://127.0.0.1:${server.ready.port}/pages/1`, {
+    ...httpLoadSettings(ctx),
+    serverPid: server.pid,
+    setupRequest: (request) => ({ ...request, path: `/pages/${1 + Math.floor(Math.random() * ROWS)}` }),
   });
 }
 

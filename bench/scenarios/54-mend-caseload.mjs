@@ -1,7 +1,7 @@
 import { httpLoadSettings, httpRows, measureHttp } from '../lib/http-load.mjs';
 import { apiRequest } from '../lib/mend-staff.mjs';
 import { scaleData, scaleQuery, signInScaleStaff } from '../lib/scale-data.mjs';
-import { rawSelectAlongside } from './11-fastify-pg-select.mjs';
+import { measureRawPage, rawSelectAlongside } from './11-fastify-pg-select.mjs';
 
 /** The page size the caseload scenarios ask for. */
 export const CASES = 50;
@@ -35,15 +35,54 @@ export function caseloadLoad(extraQuery) {
   return async (ctx) => {
     const api = await ctx.mendApi();
     const { token, cases } = await caseloadCounselor(ctx, api.baseUrl);
+    const url = `${api.baseUrl}/api/v1/cases?limit=${CASES}${extraQuery}`;
+    const authorization = `Bearer ${token}`;
+    const answer = await fetch(url, { headers: { authorization } });
+    if (answer.status !== 200) throw new Error(`the caseload answered ${answer.status}`);
+    const page = await answer.text();
     const raw = await rawSelectAlongside(ctx);
-    const load = await measureHttp(`${api.baseUrl}/api/v1/cases?limit=${CASES}${extraQuery}`, {
+    // The page floor: the raw SELECT's server answering these same bytes (measureRawPage).
+    const floor = await measureRawPage(ctx, `caseload${extraQuery.replace(/\W+/g, '-')}`, page);
+    const load = await measureHttp(url, {
       ...httpLoadSettings(ctx),
       serverPid: api.child.pid,
-      setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }),
+      setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization } }),
     });
-    return httpRows(load, 'fastify-pg-select', raw).map((row) =>
-      row.metric === 'requests_per_s' ? { ...row, note: `a counselor with ${cases} cases` } : row,
+    const kilobytes = (Buffer.byteLength(page) / 1024).toFixed(1);
+    const rows = httpRows(load, 'fastify-pg-select', raw).map((row) =>
+      row.metric === 'requests_per_s'
+        ? { ...row, note: `a counselor with ${cases} cases; ${kilobytes} KB per page` }
+        : row,
     );
+    return [
+      ...rows,
+      {
+        metric: 'page_floor_requests_per_s',
+        value: floor.requestsPerSec,
+        unit: 'req/s',
+        better: 'higher',
+        compareWith: {
+          scenario: 'fastify-pg-select',
+          metric: 'requests_per_s',
+          ...(raw !== undefined && { value: raw.requestsPerSec, alongside: true }),
+        },
+        note: `reference: the raw SELECT's server answering this page's ${kilobytes} KB (bench/servers/fastify-pg-page.mjs): the ceiling of any route answering it on this box`,
+        ...(floor.non2xx + floor.errors > 0 && { warning: `${floor.non2xx} non-2xx and ${floor.errors} failed` }),
+      },
+      {
+        metric: 'requests_per_s_of_page_floor',
+        value: load.requestsPerSec,
+        unit: 'req/s',
+        better: 'higher',
+        compareWith: {
+          scenario: 'fastify-pg-page',
+          metric: 'requests_per_s',
+          value: floor.requestsPerSec,
+          alongside: true,
+        },
+        note: "the caseload's requests/s against its page floor measured alongside",
+      },
+    ];
   };
 }
 
