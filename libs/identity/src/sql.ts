@@ -1,27 +1,25 @@
 import type { SystemTransaction } from '@mend/core';
 
 /**
- * Runs an UPDATE or DELETE and returns how many rows it changed (a CTE counting
- * the rows of its RETURNING clause).
+ * Runs an UPDATE, DELETE or INSERT and returns how many rows it changed: the
+ * statement is sent with `returning 1` appended, and `tx.query` answers the
+ * returned rows. `statement` must not have a RETURNING clause of its own.
  */
 export async function changedRows(
   tx: SystemTransaction,
   statement: string,
   parameters: readonly unknown[],
 ): Promise<number> {
-  const rows = await tx.query<{ count: number }>(
-    `with changed as (${statement} returning 1) select count(*)::integer as count from changed`,
-    parameters,
-  );
-  return rows[0]?.count ?? 0;
+  const rows = await tx.query(`${statement} returning 1`, parameters);
+  return rows.length;
 }
 
-/** Runs an UPDATE … RETURNING and returns its rows (see {@link changedRows}). */
+/** Runs an UPDATE, DELETE or INSERT with `returning ${returning}` appended and returns the returned rows. */
 export function updatedRows<T>(
   tx: SystemTransaction,
   statement: string,
   returning: string,
   parameters: readonly unknown[],
 ): Promise<T[]> {
-  return tx.query<T>(`with changed as (${statement} returning ${returning}) select * from changed`, parameters);
+  return tx.query<T>(`${statement} returning ${returning}`, parameters);
 }
