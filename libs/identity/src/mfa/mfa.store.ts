@@ -100,20 +100,16 @@ export class SqlMfaStore implements MfaStore {
     expectedDataKey: string | null,
   ): Promise<boolean> {
     const changed = await this.asUser(userId, (query) =>
-      countOf(
-        query(
-          `with changed as (
-             insert into user_credentials as c (user_id, mfa_pending_secret, mfa_data_key) values ($1, $2, $3)
-             on conflict (user_id) do update
-                set mfa_pending_secret = excluded.mfa_pending_secret, mfa_data_key = excluded.mfa_data_key
-              where c.mfa_data_key is not distinct from $4
-             returning 1)
-           select count(*)::int as n from changed`,
-          [userId, pendingSecret, dataKey, expectedDataKey],
-        ),
+      query(
+        `insert into user_credentials as c (user_id, mfa_pending_secret, mfa_data_key) values ($1, $2, $3)
+         on conflict (user_id) do update
+            set mfa_pending_secret = excluded.mfa_pending_secret, mfa_data_key = excluded.mfa_data_key
+          where c.mfa_data_key is not distinct from $4
+         returning 1`,
+        [userId, pendingSecret, dataKey, expectedDataKey],
       ),
     );
-    return changed === 1;
+    return changed.length === 1;
   }
 
   async activate(
@@ -124,18 +120,14 @@ export class SqlMfaStore implements MfaStore {
     recoveryCodeHashes: readonly string[],
   ): Promise<boolean> {
     return this.asUser(userId, async (query) => {
-      const changed = await countOf(
-        query(
-          `with changed as (
-             update user_credentials
-                set mfa_secret = $3, mfa_pending_secret = null, mfa_enrolled_at = now(), mfa_last_step = $4
-              where user_id = $1 and mfa_pending_secret = $2
-             returning 1)
-           select count(*)::int as n from changed`,
-          [userId, expectedPending, secret, step],
-        ),
+      const changed = await query(
+        `update user_credentials
+            set mfa_secret = $3, mfa_pending_secret = null, mfa_enrolled_at = now(), mfa_last_step = $4
+          where user_id = $1 and mfa_pending_secret = $2
+         returning 1`,
+        [userId, expectedPending, secret, step],
       );
-      if (changed !== 1) return false;
+      if (changed.length !== 1) return false;
       await query('delete from user_recovery_codes where user_id = $1', [userId]);
       await query(
         `insert into user_recovery_codes (user_id, id, code_hash)
@@ -151,34 +143,26 @@ export class SqlMfaStore implements MfaStore {
     // racing with the same step, the second re-reads the row after the first
     // commits (READ COMMITTED re-check of an updated row) and matches nothing.
     const changed = await this.asUser(userId, (query) =>
-      countOf(
-        query(
-          `with changed as (
-             update user_credentials set mfa_last_step = $2
-              where user_id = $1 and mfa_enrolled_at is not null and coalesce(mfa_last_step, -1) < $2
-             returning 1)
-           select count(*)::int as n from changed`,
-          [userId, step],
-        ),
+      query(
+        `update user_credentials set mfa_last_step = $2
+          where user_id = $1 and mfa_enrolled_at is not null and coalesce(mfa_last_step, -1) < $2
+         returning 1`,
+        [userId, step],
       ),
     );
-    return changed === 1;
+    return changed.length === 1;
   }
 
   async useRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
     const changed = await this.asUser(userId, (query) =>
-      countOf(
-        query(
-          `with changed as (
-             update user_recovery_codes set used_at = now()
-              where user_id = $1 and code_hash = $2 and used_at is null
-             returning 1)
-           select count(*)::int as n from changed`,
-          [userId, codeHash],
-        ),
+      query(
+        `update user_recovery_codes set used_at = now()
+          where user_id = $1 and code_hash = $2 and used_at is null
+         returning 1`,
+        [userId, codeHash],
       ),
     );
-    return changed === 1;
+    return changed.length === 1;
   }
 
   async remainingRecoveryCodes(userId: string): Promise<number> {
@@ -197,6 +181,7 @@ export class SqlMfaStore implements MfaStore {
   }
 }
 
+/** `query` of the transaction acting as the user: answers a write's RETURNING rows, as a SELECT's. */
 type Query = <R = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]) => Promise<R[]>;
 
 async function countOf(rows: Promise<Record<string, unknown>[]>): Promise<number> {
