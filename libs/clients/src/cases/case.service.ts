@@ -818,8 +818,8 @@ export class CaseService {
     role: ParticipantRole,
   ): Promise<CaseView> {
     const updated = await tx.query<{ client_id: string }>(
-      `with changed as (update case_participants set role = $4 where clinic_id = $1 and case_id = $2 and client_id = $3
-                          returning client_id) select client_id from changed`,
+      `update case_participants set role = $4 where clinic_id = $1 and case_id = $2 and client_id = $3
+        returning client_id`,
       [tx.clinicId, caseId, clientId, role],
     );
     if (updated.length === 0) throw new ClientsError(ClientsErrorCode.NotFound, 'No such participant in this case');
@@ -1022,11 +1022,10 @@ export class CaseService {
       throw invalidField('reason', 'onlyForHold', 'reason is given only with safety_hold');
     }
     const [row] = await tx.query<{ safety_changed_at: Date }>(
-      `with changed as (
-         update cases set safety_status = $3, safety_reason = $4, safety_changed_at = now(),
-                          safety_changed_by_membership_id = $5, updated_at = now()
-          where clinic_id = $1 and id = $2 returning safety_changed_at)
-       select safety_changed_at from changed`,
+      `update cases set safety_status = $3, safety_reason = $4, safety_changed_at = now(),
+                        safety_changed_by_membership_id = $5, updated_at = now()
+        where clinic_id = $1 and id = $2
+        returning safety_changed_at`,
       [
         tx.clinicId,
         caseId,
