@@ -305,12 +305,10 @@ export class MeasureCatalogue {
     // now() is this transaction's start: a confirmation committed while it waited for the lock is younger, and
     // withdrawing it "before" it was confirmed would break the withdrawn_check (500).
     const rows = await tx.query<{ id: string }>(
-      `with withdrawn as (
-         update measure_licence_confirmations
-            set withdrawn_at = greatest(now(), confirmed_at), withdrawn_by_membership_id = $3
-          where clinic_id = $1 and measure_id = $2 and withdrawn_at is null
-          returning id)
-       select id from withdrawn`,
+      `update measure_licence_confirmations
+          set withdrawn_at = greatest(now(), confirmed_at), withdrawn_by_membership_id = $3
+        where clinic_id = $1 and measure_id = $2 and withdrawn_at is null
+        returning id`,
       [tx.clinicId, measureId, principal.membershipId],
     );
     for (const row of rows)
