@@ -677,7 +677,8 @@ async function runQuery<T>(
  * of its RETURNING clause (none without one), as a SELECT or an INSERT does. (Until
  * 2026-11-29 it answered `[rows, count]`, as TypeORM's `query` does: a check such as
  * `rows.length === 0` after an `UPDATE … RETURNING` never fired: a homework draft save
- * and a submit that lost a race answered 200. A change's count: RETURNING, or a CTE.)
+ * and a submit that lost a race answered 200.) A change's count: the number of rows of
+ * its RETURNING clause, the statement sent bare (no CTE wrapper needed).
  */
 function answerOf<T>(result: PgResult): T[] {
   return result.rows as T[];
