@@ -13,13 +13,3 @@ export async function changedRows(
   const rows = await tx.query(`${statement} returning 1`, parameters);
   return rows.length;
 }
-
-/** Runs an UPDATE, DELETE or INSERT with `returning ${returning}` appended and returns the returned rows. */
-export function updatedRows<T>(
-  tx: SystemTransaction,
-  statement: string,
-  returning: string,
-  parameters: readonly unknown[],
-): Promise<T[]> {
-  return tx.query<T>(`${statement} returning ${returning}`, parameters);
-}
