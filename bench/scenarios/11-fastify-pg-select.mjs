@@ -60,7 +60,7 @@ export async function measureRawPage(ctx, label, page) {
     writeFileSync(file, page);
     return ctx.startNode(
       `fastify-pg-page-${label}`,
-      new URL('../servers/fastify-pg-page.mjs', import.meta.url).pathname,
+      new URL('../servers/fastify-pg-select.mjs', import.meta.url).pathname,
       {
         ipc: true,
         env: { ...process.env, BENCH_DATABASE_URL: database.adminUrl, BENCH_POOL_SIZE: '10', BENCH_PAGE_FILE: file },

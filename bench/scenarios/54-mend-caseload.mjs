@@ -69,7 +69,7 @@ export function caseloadLoad(extraQuery, { pageFloor = false } = {}) {
           metric: 'requests_per_s',
           ...(raw !== undefined && { value: raw.requestsPerSec, alongside: true }),
         },
-        note: `reference: the raw SELECT's server answering this page's ${kilobytes} KB (bench/servers/fastify-pg-page.mjs): the ceiling of any route answering it on this box`,
+        note: `reference: the raw SELECT's server answering this page's ${kilobytes} KB (bench/servers/fastify-pg-select.mjs with BENCH_PAGE_FILE): the ceiling of any route answering it on this box`,
         ...(floor.non2xx + floor.errors > 0 && { warning: `${floor.non2xx} non-2xx and ${floor.errors} failed` }),
       },
       {
