@@ -9,6 +9,7 @@ export * from './crypto/field-encryption.js';
 export * from './database/data-source.factory.js';
 export * from './database/database.js';
 export * from './database/database-setup.js';
+export * from './database/json-text.js';
 export * from './database/migrator.js';
 export * from './database/snake-naming.strategy.js';
 export * from './database/unit-of-work.js';

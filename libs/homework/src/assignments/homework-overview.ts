@@ -1,5 +1,5 @@
 import type { CaseViewer } from '@mend/access';
-import type { TenantTransaction } from '@mend/core';
+import { jsonText, type TenantTransaction } from '@mend/core';
 import { localDate } from '@mend/repair-plans';
 
 import type { Visibility } from '../exercises/exercise.types.js';
@@ -413,17 +413,34 @@ export interface CaseHomeworkSummary {
  * 107 requests a second (`scripts/bench-ab.mjs --routes caseload-homework`).
  */
 export function caseHomeworkSummarySql(now: string): string {
-  return `(select json_build_object(
-            'due', y.due,
-            'overdue', y.overdue,
-            'awaitingReview', (select count(*) from submissions s
-                                where s.clinic_id = k.clinic_id and s.case_id = k.id and s.review_owed),
-            'nextDue', (select json_build_object(
-                                 'occurrenceId', o.id, 'clientId', o.client_id, 'dueOn', o.due_on::text,
-                                 'exerciseTitle', (select a.exercise_title from assignments a
-                                                    where a.clinic_id = o.clinic_id and a.id = o.assignment_id))
-                          from assignment_occurrences o
-                         where o.clinic_id = k.clinic_id and o.id = y.next_id))
+  const nextDue = jsonText.object([
+    ['occurrenceId', jsonText.uuid('o.id')],
+    ['clientId', jsonText.uuid('o.client_id')],
+    ['dueOn', jsonText.date('o.due_on')],
+    [
+      'exerciseTitle',
+      jsonText.string(
+        'select a.exercise_title from assignments a where a.clinic_id = o.clinic_id and a.id = o.assignment_id',
+      ),
+    ],
+  ]);
+  const summary = jsonText.object([
+    ['due', jsonText.integer('y.due')],
+    ['overdue', jsonText.integer('y.overdue')],
+    [
+      'awaitingReview',
+      jsonText.integer(
+        'select count(*) from submissions s where s.clinic_id = k.clinic_id and s.case_id = k.id and s.review_owed',
+      ),
+    ],
+    [
+      'nextDue',
+      jsonText.json(
+        `select ${nextDue} from assignment_occurrences o where o.clinic_id = k.clinic_id and o.id = y.next_id`,
+      ),
+    ],
+  ]);
+  return `(select ${summary}
      from (select count(*) filter (where x.opens_on <= x.today and x.due_on >= x.today) as due,
                   count(*) filter (where x.due_on < x.today) as overdue,
                   (array_agg(x.id order by x.due_on, x.id) filter (where x.due_on >= x.today))[1] as next_id

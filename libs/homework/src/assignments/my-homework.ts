@@ -1,5 +1,5 @@
 import type { AccessPrincipal } from '@mend/access';
-import { type FirstQuery, preparedStatement, type TenantTransaction } from '@mend/core';
+import { type FirstQuery, jsonText, preparedStatement, type TenantTransaction } from '@mend/core';
 
 /**
  * The caller's client rows in their cases (unique index on membership), with
@@ -15,12 +15,40 @@ import { type FirstQuery, preparedStatement, type TenantTransaction } from '@men
  *
  * PostgreSQL writes the answer's JSON itself (as the caseload does), shaped as
  * `MyAssignmentsResponse`: no rows to parse, no objects to build and serialize
- * again on the hottest client route. What the API did per row is done here:
- * open on or before the client's local today; `overdue` once that today is past
- * the due date (as `effectiveStatus`); `shared` and `reveal` items of a
- * case on a safety hold left out; a draft's version and time (UTC, milliseconds,
- * as `Date.toISOString`) only for a draft.
+ * again on the hottest client route; by concatenation (`jsonText`), as with
+ * `json_build_object` the JSON took half the statement's time. What the API did
+ * per row is done here: open on or before the client's local today; `overdue`
+ * once that today is past the due date (as `effectiveStatus`); `shared` and
+ * `reveal` items of a case on a safety hold left out; a draft's version and time
+ * (UTC, milliseconds, as `Date.toISOString`) only for a draft.
  */
+const OCCURRENCE_JSON = jsonText.object([
+  ['id', jsonText.uuid('o.id')],
+  ['caseId', jsonText.uuid('o.case_id')],
+  ['assignmentId', jsonText.uuid('o.assignment_id')],
+  ['clientId', jsonText.uuid('o.client_id')],
+  ['part', jsonText.string('o.part')],
+  [
+    'exercise',
+    jsonText.object([
+      ['ref', jsonText.string('a.exercise_ref')],
+      ['version', jsonText.integer('a.exercise_version')],
+      ['title', jsonText.string('a.exercise_title')],
+    ]),
+  ],
+  ['visibility', jsonText.string('a.visibility')],
+  ['opensOn', jsonText.date('o.opens_on')],
+  ['dueOn', jsonText.date('o.due_on')],
+  [
+    'status',
+    jsonText.string(
+      `case when o.status in ('assigned', 'in_progress') and m.today > o.due_on then 'overdue' else o.status end`,
+    ),
+  ],
+  ['draftVersion', jsonText.integer(`case when s.status = 'draft' then s.draft_version end`)],
+  ['draftSavedAt', jsonText.instant(`case when s.status = 'draft' then s.updated_at end`)],
+]);
+
 const MY_OPEN_OCCURRENCES = preparedStatement(
   'my_open_occurrences',
   `with mine as materialized (
@@ -31,18 +59,7 @@ const MY_OPEN_OCCURRENCES = preparedStatement(
        join case_participants p on p.clinic_id = c.clinic_id and p.client_id = c.id
        join cases x on x.clinic_id = p.clinic_id and x.id = p.case_id
       where c.clinic_id = $1 and c.membership_id = $2)
-   select coalesce(json_agg(json_build_object(
-            'id', o.id, 'caseId', o.case_id, 'assignmentId', o.assignment_id, 'clientId', o.client_id,
-            'part', o.part,
-            'exercise', json_build_object('ref', a.exercise_ref, 'version', a.exercise_version,
-                                          'title', a.exercise_title),
-            'visibility', a.visibility, 'opensOn', o.opens_on::text, 'dueOn', o.due_on::text,
-            'status', case when o.status in ('assigned', 'in_progress') and m.today > o.due_on then 'overdue'
-                           else o.status end,
-            'draftVersion', case when s.status = 'draft' then s.draft_version end,
-            'draftSavedAt', case when s.status = 'draft'
-                                 then to_char(s.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end)
-          order by o.due_on, o.id), '[]'::json)::text as occurrences
+   select ${jsonText.array(OCCURRENCE_JSON, 'o.due_on, o.id')} as occurrences
      from mine m
      join assignment_occurrences o on o.clinic_id = $1 and o.client_id = m.client_id and o.case_id = m.case_id
      join assignments a on a.clinic_id = o.clinic_id and a.id = o.assignment_id
