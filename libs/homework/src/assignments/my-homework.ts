@@ -15,8 +15,8 @@ import { type FirstQuery, jsonText, preparedStatement, type TenantTransaction } 
  *
  * PostgreSQL writes the answer's JSON itself (as the caseload does), shaped as
  * `MyAssignmentsResponse`: no rows to parse, no objects to build and serialize
- * again on the hottest client route; by concatenation (`jsonText`), as with
- * `json_build_object` the JSON took half the statement's time. What the API did
+ * again on the hottest client route; by concatenation (`jsonText`): with
+ * `json_build_object` the JSON took over half the statement's time. What the API did
  * per row is done here: open on or before the client's local today; `overdue`
  * once that today is past the due date (as `effectiveStatus`); `shared` and
  * `reveal` items of a case on a safety hold left out; a draft's version and time
